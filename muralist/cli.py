@@ -1,0 +1,188 @@
+"""`muralist` command line.
+
+    muralist generate PROMPT [options]     write PNGs, print their paths one per line
+
+A mistake in what was asked (bad size, unknown model, unreadable image) prints one line that says
+what was expected and exits with status 2; a sample that fails while sampling exits with status 1
+after writing the images that succeeded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import secrets
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from muralist import __version__
+from muralist.errors import UserError
+from muralist.types import MAX_IMAGES, MAX_SEED, GenerationParams, Kind, Sampler, parse_sampler
+
+EXIT_USER_ERROR = 2
+EXIT_FAILED = 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except UserError as exc:
+        print(f"muralist: error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="muralist", description="Self-hosted text-to-image.")
+    parser.add_argument("--version", action="version", version=f"muralist {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    gen = commands.add_parser("generate", help="generate images from a prompt into a folder")
+    gen.add_argument("prompt")
+    gen.add_argument("--negative", default="", help="negative prompt (what to steer away from)")
+    gen.add_argument("--model", default=None, help="registered model name or model directory")
+    gen.add_argument("-n", type=int, default=1, help=f"number of images, 1..{MAX_IMAGES} (default 1)")
+    gen.add_argument("--seed", type=int, default=None, help="image i uses seed+i (default: random, printed)")
+    gen.add_argument("--steps", type=int, default=30)
+    gen.add_argument("--sampler", type=_sampler, default=Sampler.DDIM, help="ddim|euler|euler_a|dpmpp_2m|dpmpp_2m_karras")
+    gen.add_argument("--guidance", type=float, default=7.5, help="classifier-free guidance scale (<= 1: off)")
+    gen.add_argument("--eta", type=float, default=0.0, help="DDIM eta: 0 deterministic, 1 DDPM-like")
+    gen.add_argument("--width", type=int, default=None, help="default: the model's native size or the init image's")
+    gen.add_argument("--height", type=int, default=None)
+    gen.add_argument("--init", type=Path, default=None, help="init image (img2img; with --mask, inpaint)")
+    gen.add_argument("--strength", type=float, default=None, help="how much of the init to redraw (0..1]")
+    gen.add_argument("--mask", type=Path, default=None, help="mask image, white = repaint, same size as --init")
+    gen.add_argument("--out", type=Path, default=Path("out"), help="output folder (default ./out)")
+    gen.add_argument("--device", default=None, help="cpu, cuda, cuda:N (default from settings)")
+    gen.add_argument("--dtype", default=None, choices=["float32", "float16", "bfloat16"])
+    gen.set_defaults(handler=_generate)
+    return parser
+
+
+def _sampler(name: str) -> Sampler:
+    try:
+        return parse_sampler(name)
+    except UserError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from PIL import Image, UnidentifiedImageError
+
+    from muralist.config import load_settings
+
+    overrides = {k: v for k, v in (("device", args.device), ("dtype", args.dtype)) if v is not None}
+    settings = load_settings(**overrides)
+
+    init = mask = None
+    if args.init is not None:
+        init = _read_image(args.init, "init image", Image, UnidentifiedImageError)
+    if args.mask is not None:
+        if init is None:
+            raise UserError("--mask needs --init: the mask says which part of the init image to redraw")
+        mask = _read_image(args.mask, "mask", Image, UnidentifiedImageError)
+        if mask.size != init.size:
+            raise UserError(f"the mask is {mask.size[0]}x{mask.size[1]} but the init image is {init.size[0]}x{init.size[1]}")
+    if args.strength is not None and init is None:
+        raise UserError("--strength needs --init (it says how much of the init image to redraw)")
+    if args.steps < 1:
+        raise UserError(f"--steps must be at least 1, got {args.steps}")
+
+    # Load the model only once the cheap checks have passed.
+    from muralist.models.loading import load_model
+    from muralist.models.registry import resolve_model
+
+    model_name = args.model or settings.default_model
+    model = load_model(resolve_model(model_name, settings), model_name, settings.device, settings.dtype)
+    kind = Kind.TXT2IMG if init is None else Kind.INPAINT if mask is not None else Kind.IMG2IMG
+    width = args.width or (init.size[0] if init is not None else model.default_size)
+    height = args.height or (init.size[1] if init is not None else model.default_size)
+    strength = args.strength
+    if strength is None and kind != Kind.TXT2IMG:
+        strength = 1.0 if kind == Kind.INPAINT else 0.8  # diffusers' defaults
+    seed = args.seed if args.seed is not None else secrets.randbelow(MAX_SEED - MAX_IMAGES)
+    if args.seed is None:
+        print(f"seed: {seed}", file=sys.stderr)
+    params = GenerationParams(
+        prompt=args.prompt, negative_prompt=args.negative, model=model_name, seed=seed, n=args.n,
+        width=width, height=height, steps=args.steps, sampler=args.sampler, guidance_scale=args.guidance,
+        eta=args.eta, kind=kind, strength=strength,
+        init_image=_file_digest(args.init) if args.init else None,
+        mask=_file_digest(args.mask) if args.mask else None,
+    )  # fmt: skip
+    return _run(model, params, init, mask, args.out)
+
+
+def _run(model, params: GenerationParams, init, mask, out: Path) -> int:  # noqa: ANN001
+    from muralist.engine.pipeline import generate
+    from muralist.finishing.metadata import png_bytes
+
+    with _progress_bar(params) as on_progress:
+        results = generate(model, params, init, mask, on_progress)
+    out.mkdir(parents=True, exist_ok=True)
+    status = 0
+    for result in results:
+        if result.pixels is None:
+            print(f"muralist: image {result.index} (seed {result.params.seed}) failed: {result.error}", file=sys.stderr)
+            status = EXIT_FAILED
+            continue
+        metadata = {"params": result.params.to_dict(), "request_seed": params.seed, "index": result.index,
+                    "muralist": __version__}  # fmt: skip
+        path = out / f"{result.params.seed}-{result.params.digest()[:12]}.png"
+        _write_atomic(path, png_bytes(result.pixels, metadata))
+        print(path)
+    return status
+
+
+class _progress_bar:
+    """A tqdm bar on a terminal (stderr); nothing when output is piped."""
+
+    def __init__(self, params: GenerationParams):
+        self.params = params
+        self.bar = None
+
+    def __enter__(self):  # noqa: ANN204
+        from tqdm import tqdm
+
+        if sys.stderr.isatty():
+            label = f"{self.params.n} image{'s' if self.params.n > 1 else ''}"
+            self.bar = tqdm(total=None, desc=label, unit="step", file=sys.stderr)
+        return self.update
+
+    def update(self, progress) -> None:  # noqa: ANN001
+        if self.bar is not None:
+            self.bar.total = progress.total
+            self.bar.n = progress.step
+            self.bar.refresh()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _read_image(path: Path, what: str, image_module, error_type):  # noqa: ANN001, ANN202
+    try:
+        with image_module.open(path) as image:
+            image.load()
+            return image.copy()
+    except FileNotFoundError:
+        raise UserError(f"cannot read the {what} {path}: no such file") from None
+    except (error_type, OSError, ValueError) as exc:
+        raise UserError(f"cannot read the {what} {path}: {exc}") from None
+
+
+def _file_digest(path: Path) -> str:
+    return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""Settings: built once (CLI main, create_app, worker main) and passed down, never imported as a global.
+
+Every setting comes from, in order of precedence: a constructor argument, a `MURALIST_*` environment
+variable (`MURALIST_DEVICE=cuda`), a TOML config file named by `MURALIST_CONFIG`, then the default.
+Models are registered by name: `MURALIST_MODELS='{"sd15": "/models/sd-v1-5"}'` or, in the TOML file,
+a `[models]` table.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from muralist.errors import UserError
+
+Dtype = Literal["float32", "float16", "bfloat16"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MURALIST_", extra="forbid")
+
+    data_dir: Path = Path("data")
+    device: str = "cpu"
+    # Full precision by default: on the CPU half precision is slow and changes the pixels.
+    dtype: Dtype = "float32"
+    default_model: str = "builtin"
+    models: dict[str, Path] = {}
+
+    @field_validator("device")
+    @classmethod
+    def _known_device(cls, value: str) -> str:
+        if value.split(":")[0] not in {"cpu", "cuda", "mps"}:
+            raise ValueError(f"device must be cpu, cuda, cuda:N or mps, got {value!r}")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = os.environ.get("MURALIST_CONFIG")
+        if config_file:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config_file)))
+        return tuple(sources)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build Settings, turning a bad value or config file into an error that names it."""
+    config_file = os.environ.get("MURALIST_CONFIG")
+    if config_file and not Path(config_file).is_file():
+        raise UserError(f"MURALIST_CONFIG names {config_file!r}, which is not a file")
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise UserError(f"invalid settings: {exc}") from None
