@@ -12,17 +12,20 @@ from pathlib import Path
 
 import torch
 
-# SD 1.x's training schedule (scheduler_config.json of runwayml/stable-diffusion-v1-5).
+# SD 1.5's scheduler/scheduler_config.json, key for key. It names no timestep_spacing, so each
+# diffusers scheduler falls back to its own default (DDIM: leading; Euler, DPM-Solver: linspace).
 SD15_SCHEDULER = {
-    "beta_start": 0.00085,
+    "_class_name": "PNDMScheduler",
+    "_diffusers_version": "0.6.0",
     "beta_end": 0.012,
     "beta_schedule": "scaled_linear",
+    "beta_start": 0.00085,
     "num_train_timesteps": 1000,
-    "clip_sample": False,
     "set_alpha_to_one": False,
+    "skip_prk_steps": True,
     "steps_offset": 1,
-    "prediction_type": "epsilon",
-    "timestep_spacing": "leading",
+    "trained_betas": None,
+    "clip_sample": False,
 }
 
 
@@ -64,8 +67,14 @@ def build_tiny_sd(
     scheduler_config: dict | None = None,
     seed: int = 0,
     sample_size: int = 16,
+    output_gain: float = 5.0,
 ) -> Path:
-    """Save a tiny random SD 1.x-layout pipeline to `directory` and return it."""
+    """Save a tiny random SD 1.x-layout pipeline to `directory` and return it.
+
+    `output_gain` scales the UNet's last layer: a freshly initialised UNet predicts so little that
+    every deterministic sampler lands on nearly the same image; a stronger prediction makes their
+    trajectories, and so any mix-up between them, visible in the pixels.
+    """
     from diffusers import AutoencoderKL, DDIMScheduler, StableDiffusionPipeline, UNet2DConditionModel
     from transformers import CLIPTextConfig, CLIPTextModel
 
@@ -81,6 +90,9 @@ def build_tiny_sd(
         cross_attention_dim=32,
         norm_num_groups=2,
     )
+    with torch.no_grad():
+        unet.conv_out.weight.mul_(output_gain)
+        unet.conv_out.bias.mul_(output_gain)
     vae = AutoencoderKL(
         block_out_channels=[4, 8],
         in_channels=3,
@@ -96,10 +108,13 @@ def build_tiny_sd(
     )  # fmt: skip
     text_encoder = CLIPTextModel(text_config)
     tokenizer = clip_tokenizer()
-    scheduler = DDIMScheduler(**(scheduler_config or SD15_SCHEDULER))
+    config = scheduler_config or SD15_SCHEDULER
+    scheduler = DDIMScheduler.from_config(config)
     pipe = StableDiffusionPipeline(
         unet=unet, vae=vae, text_encoder=text_encoder, tokenizer=tokenizer, scheduler=scheduler,
         safety_checker=None, feature_extractor=None, requires_safety_checker=False,
     )  # fmt: skip
     pipe.save_pretrained(directory)
+    # Keep the config exactly as given (save_pretrained would add every DDIM default).
+    (directory / "scheduler" / "scheduler_config.json").write_text(json.dumps(config, indent=2))
     return directory

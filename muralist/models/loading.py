@@ -97,6 +97,7 @@ def load_model(directory: Path, name: str | None = None, device: str = "cpu", dt
     """Load every component of a diffusers-format SD directory onto `device` in `dtype`."""
     from diffusers import AutoencoderKL, UNet2DConditionModel
 
+    _quiet_libraries()
     if dtype not in DTYPES:
         raise ModelError(f"dtype must be one of {sorted(DTYPES)}, got {dtype!r}")
     torch_dtype, torch_device = DTYPES[dtype], torch.device(device)
@@ -141,6 +142,16 @@ def load_model(directory: Path, name: str | None = None, device: str = "cpu", dt
         device=torch_device,
         dtype=torch_dtype,
     )
+
+
+def _quiet_libraries() -> None:
+    """Loading is ours to report: silence the libraries' progress bars and advice."""
+    import diffusers.utils.logging as diffusers_logging
+    import transformers.utils.logging as transformers_logging
+
+    for lib in (diffusers_logging, transformers_logging):
+        lib.set_verbosity_error()
+        lib.disable_progress_bar()
 
 
 def _read_json(path: Path) -> dict[str, Any]:
