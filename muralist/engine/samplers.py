@@ -175,7 +175,7 @@ def make_schedule(
         raise UserError(f"steps must be 1..{n} for this model, got {steps}")
     spacing = noise.timestep_spacing or _DEFAULT_SPACING[sampler]
     alphas_cumprod = noise.alphas_cumprod()
-    train_sigmas = np.array(((1 - alphas_cumprod) / alphas_cumprod) ** 0.5)
+    train_sigmas = (((1 - alphas_cumprod) / alphas_cumprod) ** 0.5).numpy()
     empty = torch.zeros(0)
 
     if sampler == Sampler.DDIM:
