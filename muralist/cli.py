@@ -47,7 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("-n", type=int, default=1, help=f"number of images, 1..{MAX_IMAGES} (default 1)")
     gen.add_argument("--seed", type=int, default=None, help="image i uses seed+i (default: random, printed)")
     gen.add_argument("--steps", type=int, default=30)
-    gen.add_argument("--sampler", type=_sampler, default=Sampler.DDIM, help="ddim|euler|euler_a|dpmpp_2m|dpmpp_2m_karras")
+    gen.add_argument(
+        "--sampler", type=_sampler, default=Sampler.DDIM, help="ddim|euler|euler_a|dpmpp_2m|dpmpp_2m_karras"
+    )
     gen.add_argument("--guidance", type=float, default=7.5, help="classifier-free guidance scale (<= 1: off)")
     gen.add_argument("--eta", type=float, default=0.0, help="DDIM eta: 0 deterministic, 1 DDPM-like")
     gen.add_argument("--width", type=int, default=None, help="default: the model's native size or the init image's")
@@ -85,7 +87,9 @@ def _generate(args: argparse.Namespace) -> int:
             raise UserError("--mask needs --init: the mask says which part of the init image to redraw")
         mask = _read_image(args.mask, "mask", Image, UnidentifiedImageError)
         if mask.size != init.size:
-            raise UserError(f"the mask is {mask.size[0]}x{mask.size[1]} but the init image is {init.size[0]}x{init.size[1]}")
+            raise UserError(
+                f"the mask is {mask.size[0]}x{mask.size[1]} but the init image is {init.size[0]}x{init.size[1]}"
+            )
     if args.strength is not None and init is None:
         raise UserError("--strength needs --init (it says how much of the init image to redraw)")
     if args.steps < 1:
@@ -107,12 +111,22 @@ def _generate(args: argparse.Namespace) -> int:
     if args.seed is None:
         print(f"seed: {seed}", file=sys.stderr)
     params = GenerationParams(
-        prompt=args.prompt, negative_prompt=args.negative, model=model_name, seed=seed, n=args.n,
-        width=width, height=height, steps=args.steps, sampler=args.sampler, guidance_scale=args.guidance,
-        eta=args.eta, kind=kind, strength=strength,
+        prompt=args.prompt,
+        negative_prompt=args.negative,
+        model=model_name,
+        seed=seed,
+        n=args.n,
+        width=width,
+        height=height,
+        steps=args.steps,
+        sampler=args.sampler,
+        guidance_scale=args.guidance,
+        eta=args.eta,
+        kind=kind,
+        strength=strength,
         init_image=_file_digest(args.init) if args.init else None,
         mask=_file_digest(args.mask) if args.mask else None,
-    )  # fmt: skip
+    )
     return _run(model, params, init, mask, args.out)
 
 
@@ -126,11 +140,18 @@ def _run(model, params: GenerationParams, init, mask, out: Path) -> int:  # noqa
     status = 0
     for result in results:
         if result.pixels is None:
-            print(f"muralist: image {result.index} (seed {result.params.seed}) failed: {result.error}", file=sys.stderr)
+            print(
+                f"muralist: image {result.index} (seed {result.params.seed}) failed: {result.error}",
+                file=sys.stderr,
+            )
             status = EXIT_FAILED
             continue
-        metadata = {"params": result.params.to_dict(), "request_seed": params.seed, "index": result.index,
-                    "muralist": __version__}  # fmt: skip
+        metadata = {
+            "params": result.params.to_dict(),
+            "request_seed": params.seed,
+            "index": result.index,
+            "muralist": __version__,
+        }
         path = out / f"{result.params.seed}-{result.params.digest()[:12]}.png"
         _write_atomic(path, png_bytes(result.pixels, metadata))
         print(path)

@@ -37,8 +37,13 @@ def tiny_sd(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_sd_v(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """SD 2.x / Turbo-like: v-prediction, trailing spacing, no offset."""
-    config = {**SD15_SCHEDULER, "_class_name": "EulerDiscreteScheduler", "prediction_type": "v_prediction",
-              "timestep_spacing": "trailing", "steps_offset": 0}  # fmt: skip
+    config = {
+        **SD15_SCHEDULER,
+        "_class_name": "EulerDiscreteScheduler",
+        "prediction_type": "v_prediction",
+        "timestep_spacing": "trailing",
+        "steps_offset": 0,
+    }
     return build_tiny_sd(tmp_path_factory.mktemp("tiny-sd-v"), config, seed=1)
 
 

@@ -103,17 +103,30 @@ def build_tiny_sd(
         norm_num_groups=2,
     )
     text_config = CLIPTextConfig(
-        bos_token_id=0, eos_token_id=2, hidden_size=32, intermediate_size=64, layer_norm_eps=1e-05,
-        num_attention_heads=4, num_hidden_layers=3, pad_token_id=1, vocab_size=1000,
-    )  # fmt: skip
+        bos_token_id=0,
+        eos_token_id=2,
+        hidden_size=32,
+        intermediate_size=64,
+        layer_norm_eps=1e-05,
+        num_attention_heads=4,
+        num_hidden_layers=3,
+        pad_token_id=1,
+        vocab_size=1000,
+    )
     text_encoder = CLIPTextModel(text_config)
     tokenizer = clip_tokenizer()
     config = scheduler_config or SD15_SCHEDULER
     scheduler = DDIMScheduler.from_config(config)
     pipe = StableDiffusionPipeline(
-        unet=unet, vae=vae, text_encoder=text_encoder, tokenizer=tokenizer, scheduler=scheduler,
-        safety_checker=None, feature_extractor=None, requires_safety_checker=False,
-    )  # fmt: skip
+        unet=unet,
+        vae=vae,
+        text_encoder=text_encoder,
+        tokenizer=tokenizer,
+        scheduler=scheduler,
+        safety_checker=None,
+        feature_extractor=None,
+        requires_safety_checker=False,
+    )
     pipe.save_pretrained(directory)
     # Keep the config exactly as given (save_pretrained would add every DDIM default).
     (directory / "scheduler" / "scheduler_config.json").write_text(json.dumps(config, indent=2))

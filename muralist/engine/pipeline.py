@@ -52,15 +52,16 @@ def check_size(model: Model, width: int, height: int) -> None:
 
 
 def prepare(
-    model: Model, params: GenerationParams, init_image: Image.Image | None = None, mask: Image.Image | None = None
+    model: Model,
+    params: GenerationParams,
+    init_image: Image.Image | None = None,
+    mask: Image.Image | None = None,
 ) -> list[Sample]:
     """Encode the prompts and build each image's first sampler state."""
     check_size(model, params.width, params.height)
     if (init_image is None) != (params.kind == Kind.TXT2IMG):
         raise UserError(f"a {params.kind.value} request {'needs' if init_image is None else 'takes no'} init image")
-    schedule = samplers.make_schedule(
-        model.noise_schedule, params.sampler, params.steps, params.strength, params.eta
-    )
+    schedule = samplers.make_schedule(model.noise_schedule, params.sampler, params.steps, params.strength, params.eta)
     cond = model.text_encoder([params.prompt])
     # As diffusers: guidance at or below 1 means the unconditional pass is skipped entirely.
     uncond = model.text_encoder([params.negative_prompt]) if params.guidance_scale > 1 else None

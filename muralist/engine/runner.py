@@ -25,7 +25,9 @@ def denoise_step(model: Model, samples: list[Sample]) -> list[StepResult]:
     if not samples:
         return []
     # 1. Rows: (sample index, embeddings) for every unconditional row, then every conditional row.
-    rows_x, rows_t, rows_emb = [], [], []
+    rows_x: list[torch.Tensor] = []
+    rows_t: list[torch.Tensor] = []
+    rows_emb: list[torch.Tensor] = []
     uncond_row: dict[int, int] = {}
     for k, sample in enumerate(samples):
         if sample.uncond is not None:

@@ -186,9 +186,16 @@ def make_schedule(
         alpha_prev = torch.stack([alphas_cumprod[p] if p >= 0 else final_alpha for p in prev.tolist()])
         clip = noise.clip_sample_range if noise.clip_sample in (None, True) else None
         schedule = Schedule(
-            sampler, noise.prediction_type, torch.from_numpy(timesteps).float(), empty,
-            alpha_t, alpha_prev, 1.0, clip, eta,
-        )  # fmt: skip
+            sampler,
+            noise.prediction_type,
+            torch.from_numpy(timesteps).float(),
+            empty,
+            alpha_t,
+            alpha_prev,
+            1.0,
+            clip,
+            eta,
+        )
     elif sampler in (Sampler.EULER, Sampler.EULER_A):
         timesteps = _euler_timesteps(spacing, n, steps, noise.steps_offset)
         sigmas = np.interp(timesteps, np.arange(0, len(train_sigmas)), train_sigmas)
@@ -197,18 +204,30 @@ def make_schedule(
         top = sigmas_t.max()
         init = top if spacing in ("linspace", "trailing") else (top**2 + 1) ** 0.5
         schedule = Schedule(
-            sampler, noise.prediction_type, torch.from_numpy(timesteps.astype(np.float32)), sigmas_t,
-            empty, empty, float(init), None,
-        )  # fmt: skip
+            sampler,
+            noise.prediction_type,
+            torch.from_numpy(timesteps.astype(np.float32)),
+            sigmas_t,
+            empty,
+            empty,
+            float(init),
+            None,
+        )
     else:
         timesteps, sigmas = _dpm_timesteps_and_sigmas(
             spacing, n, steps, noise.steps_offset, train_sigmas, karras=sampler == Sampler.DPMPP_2M_KARRAS
         )
         sigmas_t = torch.from_numpy(np.concatenate([sigmas, [0.0]]).astype(np.float32))
         schedule = Schedule(
-            sampler, noise.prediction_type, torch.from_numpy(timesteps).float(), sigmas_t,
-            empty, empty, 1.0, None,
-        )  # fmt: skip
+            sampler,
+            noise.prediction_type,
+            torch.from_numpy(timesteps).float(),
+            sigmas_t,
+            empty,
+            empty,
+            1.0,
+            None,
+        )
 
     if strength is not None:
         start = steps - min(int(steps * strength), steps)
@@ -307,9 +326,13 @@ def draw_noise(
     return noise.to(device), generator.get_state()
 
 
-def start(schedule: Schedule, generator: torch.Generator, shape: tuple[int, ...],
-          x0: torch.Tensor | None = None, device: torch.device | str = "cpu",
-          ) -> tuple[SamplerState, torch.Tensor]:  # fmt: skip
+def start(
+    schedule: Schedule,
+    generator: torch.Generator,
+    shape: tuple[int, ...],
+    x0: torch.Tensor | None = None,
+    device: torch.device | str = "cpu",
+) -> tuple[SamplerState, torch.Tensor]:
     """The first state: pure noise (txt2img), or `x0` noised to the schedule's start (img2img).
 
     Returns (state, noise); inpainting needs the noise again to re-noise the kept region each step.
@@ -357,9 +380,15 @@ def step(schedule: Schedule, state: SamplerState, model_output: torch.Tensor) ->
         if schedule.eta > 0:
             noise, rng = draw_noise(rng, tuple(out.shape), x.device)
         x_next = ddim_step(
-            x, out, schedule.alpha_t[i], schedule.alpha_prev[i], schedule.eta, noise,
-            schedule.prediction_type, schedule.clip_sample_range,
-        )  # fmt: skip
+            x,
+            out,
+            schedule.alpha_t[i],
+            schedule.alpha_prev[i],
+            schedule.eta,
+            noise,
+            schedule.prediction_type,
+            schedule.clip_sample_range,
+        )
     elif kind == Sampler.EULER:
         x_next = euler_step(x, out, schedule.sigmas[i], schedule.sigmas[i + 1], schedule.prediction_type)
     elif kind == Sampler.EULER_A:
@@ -380,8 +409,16 @@ def step(schedule: Schedule, state: SamplerState, model_output: torch.Tensor) ->
     return SamplerState(x_next, i + 1, rng, history)
 
 
-def ddim_step(x: torch.Tensor, out: torch.Tensor, alpha_t: torch.Tensor, alpha_prev: torch.Tensor, eta: float,
-              noise: torch.Tensor | None, prediction_type: str, clip_range: float | None) -> torch.Tensor:  # fmt: skip
+def ddim_step(
+    x: torch.Tensor,
+    out: torch.Tensor,
+    alpha_t: torch.Tensor,
+    alpha_prev: torch.Tensor,
+    eta: float,
+    noise: torch.Tensor | None,
+    prediction_type: str,
+    clip_range: float | None,
+) -> torch.Tensor:
     """DDIM (Song et al. 2020, eq. 12); eta 0 is deterministic, eta 1 is DDPM-like."""
     beta_t = 1 - alpha_t
     # 1. Predicted x0 and epsilon from the model output.
@@ -404,16 +441,23 @@ def ddim_step(x: torch.Tensor, out: torch.Tensor, alpha_t: torch.Tensor, alpha_p
     return x_prev
 
 
-def euler_step(x: torch.Tensor, out: torch.Tensor, sigma: torch.Tensor, sigma_next: torch.Tensor,
-               prediction_type: str) -> torch.Tensor:  # fmt: skip
+def euler_step(
+    x: torch.Tensor, out: torch.Tensor, sigma: torch.Tensor, sigma_next: torch.Tensor, prediction_type: str
+) -> torch.Tensor:
     """Euler step of the probability-flow ODE (Karras et al. 2022, Algorithm 1 with churn 0)."""
     x0 = _k_x0(x, out, sigma, prediction_type)
     derivative = (x - x0) / sigma  # 1. dx/dsigma = (x - D(x)) / sigma
     return x + derivative * (sigma_next - sigma)  # 2. x_next = x + (sigma_next - sigma) dx/dsigma
 
 
-def euler_ancestral_step(x: torch.Tensor, out: torch.Tensor, sigma: torch.Tensor, sigma_next: torch.Tensor,
-                         noise: torch.Tensor, prediction_type: str) -> torch.Tensor:  # fmt: skip
+def euler_ancestral_step(
+    x: torch.Tensor,
+    out: torch.Tensor,
+    sigma: torch.Tensor,
+    sigma_next: torch.Tensor,
+    noise: torch.Tensor,
+    prediction_type: str,
+) -> torch.Tensor:
     """Ancestral Euler (k-diffusion `sample_euler_ancestral`, eta 1): ODE step to sigma_down, then noise."""
     x0 = _k_x0(x, out, sigma, prediction_type)
     # 1. Split the move to sigma_next into a deterministic part (down) and fresh noise (up).
@@ -445,8 +489,7 @@ def dpm_x0(x: torch.Tensor, out: torch.Tensor, sigma: torch.Tensor, prediction_t
     return alpha_t * x - sigma_t * out  # v-prediction
 
 
-def dpmpp_first_order(x: torch.Tensor, x0: torch.Tensor, sigma_s: torch.Tensor,
-                      sigma_t: torch.Tensor) -> torch.Tensor:  # fmt: skip
+def dpmpp_first_order(x: torch.Tensor, x0: torch.Tensor, sigma_s: torch.Tensor, sigma_t: torch.Tensor) -> torch.Tensor:
     """DPM-Solver++(1) = DDIM in log-SNR time (Lu et al. 2022, eq. 9)."""
     alpha_t, sig_t = _alpha_sigma(sigma_t)
     alpha_s, sig_s = _alpha_sigma(sigma_s)
@@ -454,8 +497,14 @@ def dpmpp_first_order(x: torch.Tensor, x0: torch.Tensor, sigma_s: torch.Tensor,
     return (sig_t / sig_s) * x - (alpha_t * (torch.exp(-h) - 1.0)) * x0
 
 
-def dpmpp_2m_second_order(x: torch.Tensor, x0: torch.Tensor, x0_prev: torch.Tensor, sigma_prev: torch.Tensor,
-                          sigma_s: torch.Tensor, sigma_t: torch.Tensor) -> torch.Tensor:  # fmt: skip
+def dpmpp_2m_second_order(
+    x: torch.Tensor,
+    x0: torch.Tensor,
+    x0_prev: torch.Tensor,
+    sigma_prev: torch.Tensor,
+    sigma_s: torch.Tensor,
+    sigma_t: torch.Tensor,
+) -> torch.Tensor:
     """DPM-Solver++(2M), midpoint form (Lu et al. 2022, Algorithm 2)."""
     alpha_t, sig_t = _alpha_sigma(sigma_t)
     alpha_s0, sig_s0 = _alpha_sigma(sigma_s)

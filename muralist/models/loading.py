@@ -82,7 +82,8 @@ def read_model_index(directory: Path) -> dict[str, Any]:
         )
     if pipeline not in SUPPORTED_PIPELINES:
         raise ModelError(
-            f"{directory} holds a {pipeline or 'pipeline without _class_name'}; supported: {sorted(SUPPORTED_PIPELINES)}"
+            f"{directory} holds a {pipeline or 'pipeline without _class_name'}; "
+            f"supported: {sorted(SUPPORTED_PIPELINES)}"
         )
     for name in COMPONENTS:
         entry = index.get(name)
@@ -111,9 +112,13 @@ def load_model(directory: Path, name: str | None = None, device: str = "cpu", dt
     unet = _load(UNet2DConditionModel, directory, "unet", torch_dtype)
     vae = _load(AutoencoderKL, directory, "vae", torch_dtype)
     text_encoder = load_text_encoder(
-        directory / "text_encoder", directory / "tokenizer", index["text_encoder"][1], index["tokenizer"][1],
-        torch_device, torch_dtype,
-    )  # fmt: skip
+        directory / "text_encoder",
+        directory / "tokenizer",
+        index["text_encoder"][1],
+        index["tokenizer"][1],
+        torch_device,
+        torch_dtype,
+    )
 
     latent_channels = int(vae.config.latent_channels)
     if unet.config.in_channels != latent_channels:
@@ -169,7 +174,7 @@ def _read_json(path: Path) -> dict[str, Any]:
 def _load(cls: Any, directory: Path, component: str, dtype: torch.dtype) -> Any:
     try:
         return cls.from_pretrained(directory / component, torch_dtype=dtype, local_files_only=True)
-    except (OSError, ValueError, RuntimeError, EnvironmentError) as exc:
+    except (OSError, ValueError, RuntimeError) as exc:
         raise ModelError(f"cannot load {component}/ from {directory}: {_reason(exc)}") from None
 
 

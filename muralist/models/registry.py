@@ -32,6 +32,5 @@ def resolve_model(name_or_dir: str, settings: Settings) -> Path:
         return path
     known = sorted([*settings.models, BUILTIN_NAME])
     raise ModelError(
-        f"unknown model {name_or_dir!r}: it is neither a registered name ({', '.join(known)}) "
-        "nor an existing directory"
+        f"unknown model {name_or_dir!r}: it is neither a registered name ({', '.join(known)}) nor an existing directory"
     )

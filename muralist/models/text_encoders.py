@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import json
 from pathlib import Path
+from typing import Any
 
 import torch
 import transformers
@@ -28,7 +29,7 @@ TOKENIZER_CLASSES = {"CLIPTokenizer", "CLIPTokenizerFast", "BertTokenizer", "Ber
 class TextEncoder:
     """Callable: a list of prompts → float tensor [batch, max_length, hidden_size]."""
 
-    def __init__(self, tokenizer, model: torch.nn.Module, max_length: int, use_attention_mask: bool):
+    def __init__(self, tokenizer: Any, model: Any, max_length: int, use_attention_mask: bool):
         self.tokenizer = tokenizer
         self.model = model
         self.max_length = max_length
@@ -54,7 +55,7 @@ def resolve_component_dir(directory: Path) -> tuple[Path, dict]:
         spec = json.loads(pointer.read_text())
         package = spec["python_package"]
     except (ValueError, KeyError, TypeError) as exc:
-        raise ModelError(f"{pointer} is malformed ({exc}); expected {{'python_package': ..., 'subdir': ...}}")
+        raise ModelError(f"{pointer} is malformed ({exc}); expected python_package and subdir keys") from None
     target = package_dir(package, spec.get("subdir", ""))
     if not target.is_dir():
         raise ModelError(f"{pointer} points to {target}, which does not exist")
@@ -70,16 +71,22 @@ def package_dir(package: str, subdir: str = "") -> Path:
 
 
 def load_text_encoder(
-    encoder_dir: Path, tokenizer_dir: Path, encoder_class: str, tokenizer_class: str,
-    device: torch.device, dtype: torch.dtype,
-) -> TextEncoder:  # fmt: skip
+    encoder_dir: Path,
+    tokenizer_dir: Path,
+    encoder_class: str,
+    tokenizer_class: str,
+    device: torch.device,
+    dtype: torch.dtype,
+) -> TextEncoder:
     """Load a CLIP or BERT text encoder and its tokenizer, by the class names in model_index.json."""
     if encoder_class not in TEXT_ENCODER_CLASSES:
         raise ModelError(
             f"text encoder class {encoder_class!r} is not supported; expected one of {sorted(TEXT_ENCODER_CLASSES)}"
         )
     if tokenizer_class not in TOKENIZER_CLASSES:
-        raise ModelError(f"tokenizer class {tokenizer_class!r} is not supported; expected one of {sorted(TOKENIZER_CLASSES)}")
+        raise ModelError(
+            f"tokenizer class {tokenizer_class!r} is not supported; expected one of {sorted(TOKENIZER_CLASSES)}"
+        )
     encoder_path, encoder_spec = resolve_component_dir(encoder_dir)
     tokenizer_path, tokenizer_spec = resolve_component_dir(tokenizer_dir)
     try:

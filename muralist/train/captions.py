@@ -54,16 +54,24 @@ BACKGROUND_WORDS: Words = {
     "water": (("water", "sea"), ("ocean",)),
     "brick": (("brick", "bricks"), ("brickwork",)),
 }
+if set(BACKGROUND_WORDS) != set(BACKGROUNDS):  # every background must be sayable, and only those
+    raise ValueError("BACKGROUND_WORDS and scenes.BACKGROUNDS disagree")
 BACKGROUND_NOUNS = (("background",), ("backdrop",))
 POSITION_WORDS: Words = {
-    "left": (("on the left", "at the left", "on the left side"), ("on the left-hand side", "in the left half")),
+    "left": (
+        ("on the left", "at the left", "on the left side"),
+        ("on the left-hand side", "in the left half"),
+    ),
     "right": (
         ("on the right", "at the right", "on the right side"),
         ("on the right-hand side", "in the right half"),
     ),
     "top": (("at the top", "near the top"), ("in the upper half", "up high")),
     "bottom": (("at the bottom", "near the bottom"), ("in the lower half", "down low")),
-    "centre": (("in the centre", "in the center", "in the middle"), ("in the very centre", "in the very middle")),
+    "centre": (
+        ("in the centre", "in the center", "in the middle"),
+        ("in the very centre", "in the very middle"),
+    ),
 }
 # Surface relations; "below" and "right of" are stored as "above"/"left of" with the groups swapped.
 RELATION_WORDS: Words = {
@@ -84,14 +92,15 @@ SIZE_WORDS: Words = {
     "large": (("large", "big"), ("huge", "giant")),
 }
 ARTICLES = ("a", "an", "the")
-PREPOSITIONS = ((("on", "against", "with")), ("in front of",))
-_PREPOSITION_VALUES = {"on": "on", "against": "against", "with": "with", "in front of": "in front of"}
+PREPOSITIONS = (("on", "against", "with"), ("in front of",))  # (training, paraphrase)
+
+# In PARAPHRASE captions, the chance that a structural phrase (not a noun or colour) is paraphrased.
+STRUCTURE_RATE = 0.5
 
 # Background clause frames; {a} is an article fitted to the next word, {c} the colour word, {b} the
 # background noun. "start" frames lead the caption and are followed by the groups.
 _END_FRAMES = ("on {a} {c} {b}", "on {c}", "against {a} {c} {b}", ", {c} {b}", "with {a} {c} {b}")
 _START_FRAMES = ("{a} {c} {b} with", "{c} {b} with", "on {c},", "on {a} {c} {b},")
-_TEXTURE_END_FRAMES = ("on the {c}",)
 _PARAPHRASE_END_FRAMES = ("on {a} {c} {b}", "in front of {a} {c} {b}", ", {c} {b}")
 _PARAPHRASE_START_FRAMES = ("{a} {c} {b} with", "in front of {a} {c} {b},")
 
@@ -131,7 +140,7 @@ def _entries() -> list[tuple[str, Token]]:
     for phrases, is_para in zip(BACKGROUND_NOUNS, (False, True), strict=True):
         out += [(w, Token("BGNOUN", w, w, is_para)) for w in phrases]
     for phrases, is_para in zip(PREPOSITIONS, (False, True), strict=True):
-        out += [(w, Token("PREP", _PREPOSITION_VALUES[w], w, is_para)) for w in phrases]
+        out += [(w, Token("PREP", w, w, is_para)) for w in phrases]
     out += [(w, Token("ART", w, w)) for w in ARTICLES]
     out += [("and", Token("AND", "and", "and")), (",", Token("COMMA", ",", ","))]
     for e in atlas.emoji_table():
@@ -214,6 +223,8 @@ def _take_background(tokens: list[Token]) -> tuple[str | None, list[Token]]:
     end = i + 1
     has_noun = end < len(tokens) and tokens[end].kind == "BGNOUN"
     end += has_noun
+    if start == 0 and end == len(tokens):
+        raise CaptionParseError("the prompt names a background but no emoji")
     if art is not None and not has_noun and not (art.value == "the" and value in TEXTURES):
         raise CaptionParseError(f"'{art.text} {tokens[i].text}' needs 'background' after it")
     if prep is not None and prep.value == "with" and not has_noun:
@@ -327,11 +338,11 @@ def _pick(rng: np.random.Generator, options: tuple[str, ...] | list[str]) -> str
 
 
 def _choices(
-    entry: tuple[tuple[str, ...], tuple[str, ...]], vocabulary: str
+    rng: np.random.Generator, entry: tuple[tuple[str, ...], tuple[str, ...]], vocabulary: str, rate: float
 ) -> tuple[str, ...]:
-    """Training words, or paraphrase words where a paraphrase exists."""
+    """Training words; in PARAPHRASE vocabulary, paraphrases (where any) with probability rate."""
     train, para = entry
-    return para if vocabulary == PARAPHRASE and para else train
+    return para if vocabulary == PARAPHRASE and para and rng.random() < rate else train
 
 
 def _article(next_word: str) -> str:
@@ -341,15 +352,13 @@ def _article(next_word: str) -> str:
 
 def _fit_articles(words: list[str]) -> list[str]:
     """Replace each placeholder article "a" with a/an fitted to the following word."""
-    return [
-        _article(words[i + 1]) if w == "a" and i + 1 < len(words) else w for i, w in enumerate(words)
-    ]
+    return [_article(words[i + 1]) if w == "a" and i + 1 < len(words) else w for i, w in enumerate(words)]
 
 
 def _group_text(rng: np.random.Generator, obj: SceneObject, vocabulary: str) -> list[str]:
     e = atlas.info(obj.emoji)
     if vocabulary == PARAPHRASE and e.paraphrases:
-        nouns = e.paraphrases
+        nouns = e.paraphrases  # the held-out synonyms are the point of a paraphrase prompt
     else:
         # Training: the canonical noun most of the time, so every emoji's main name is well learnt.
         nouns = {e.name: e.plural} if not e.synonyms or rng.random() < 0.6 else e.synonyms
@@ -358,34 +367,36 @@ def _group_text(rng: np.random.Generator, obj: SceneObject, vocabulary: str) -> 
     if vocabulary == TRAIN and obj.count == 1:
         count = "a" if rng.random() < 0.8 else "one"
     else:
-        count = _pick(rng, _choices(COUNT_WORDS[obj.count], vocabulary))
+        count = _pick(rng, _choices(rng, COUNT_WORDS[obj.count], vocabulary, STRUCTURE_RATE))
     out = [count]
     if obj.size != "medium":
-        out.append(_pick(rng, _choices(SIZE_WORDS[obj.size], vocabulary)))
+        out.append(_pick(rng, _choices(rng, SIZE_WORDS[obj.size], vocabulary, STRUCTURE_RATE)))
     out.append(noun)
     return out
 
 
-def _background_text(
-    rng: np.random.Generator, background: str, vocabulary: str, opening: bool
-) -> list[str]:
-    colour = _pick(rng, _choices(BACKGROUND_WORDS[background], vocabulary))
-    noun = _pick(rng, _choices(BACKGROUND_NOUNS, vocabulary))
-    if vocabulary == PARAPHRASE:
+def _background_text(rng: np.random.Generator, background: str, vocabulary: str, opening: bool) -> list[str]:
+    colour = _pick(rng, _choices(rng, BACKGROUND_WORDS[background], vocabulary, 1.0))
+    paraphrase_frame = vocabulary == PARAPHRASE and rng.random() < STRUCTURE_RATE
+    noun = BACKGROUND_NOUNS[1 if paraphrase_frame else 0][0]
+    if paraphrase_frame:
         frames = _PARAPHRASE_START_FRAMES if opening else _PARAPHRASE_END_FRAMES
     else:
         frames = _START_FRAMES if opening else _END_FRAMES
-        if not opening and background in TEXTURES:
-            frames = frames + _TEXTURE_END_FRAMES
     frame = _pick(rng, frames)
+    if background in TEXTURES:  # "on the grass", not "on grass"
+        frame = frame.replace("on {c}", "on the {c}")
     return frame.format(a="a", c=colour, b=noun).replace(",", " ,").split()
 
 
 def caption(spec: PromptSpec | Scene, rng: np.random.Generator, vocabulary: str = TRAIN) -> str:
     """A caption stating exactly `spec` (word choice and order drawn from rng).
 
-    vocabulary TRAIN uses training words only; PARAPHRASE uses held-out paraphrases wherever a word
-    has one (and training words elsewhere), for evaluation prompts.
+    vocabulary TRAIN uses training words only. PARAPHRASE, for evaluation prompts, names every emoji
+    and background colour by a held-out paraphrase where it has one, and each structural phrase
+    (count, size, position, relation, background frame) by a paraphrase with probability
+    STRUCTURE_RATE, so a paraphrase prompt reads "a kitty on crimson" more often than it reads
+    "a trio of tiny kitties in the upper half in front of a crimson backdrop".
     """
     if vocabulary not in (TRAIN, PARAPHRASE):
         raise ValueError(f"vocabulary must be {TRAIN!r} or {PARAPHRASE!r}, got {vocabulary!r}")
@@ -406,14 +417,15 @@ def caption(spec: PromptSpec | Scene, rng: np.random.Generator, vocabulary: str 
     position = objects[0].position
     lead_position = False
     if position is not None:
-        phrase = _pick(rng, _choices(POSITION_WORDS[position], vocabulary)).split()
+        phrase = _pick(rng, _choices(rng, POSITION_WORDS[position], vocabulary, STRUCTURE_RATE)).split()
         lead_position = rng.random() < 0.2
         groups[0] = [*phrase, ",", *groups[0]] if lead_position else [*groups[0], *phrase]
 
     if len(groups) == 1:
         body = groups[0]
     elif relation is not None:
-        body = [*groups[0], *_pick(rng, _choices(RELATION_WORDS[relation], vocabulary)).split(), *groups[1]]
+        words = _choices(rng, RELATION_WORDS[relation], vocabulary, STRUCTURE_RATE)
+        body = [*groups[0], *_pick(rng, words).split(), *groups[1]]
     elif len(groups) == 2:
         body = [*groups[0], "and", *groups[1]]
     else:

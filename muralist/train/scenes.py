@@ -153,7 +153,11 @@ class Scene:
 
 
 def _validate(
-    objects: tuple[SceneObject, ...], background: str | None, relation: str | None, *, background_required: bool
+    objects: tuple[SceneObject, ...],
+    background: str | None,
+    relation: str | None,
+    *,
+    background_required: bool,
 ) -> None:
     if background is None and background_required:
         raise ValueError("a scene needs a background")

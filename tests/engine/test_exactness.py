@@ -44,21 +44,50 @@ def _pipeline(model_dir: Path, img2img: bool):  # noqa: ANN202
     return pipe
 
 
-def reference(model_dir: Path, sampler: str, negative: str | None, init: Image.Image | None = None,
-              strength: float | None = None, steps: int = STEPS) -> np.ndarray:  # fmt: skip
+def reference(
+    model_dir: Path,
+    sampler: str,
+    negative: str | None,
+    init: Image.Image | None = None,
+    strength: float | None = None,
+    steps: int = STEPS,
+) -> np.ndarray:
     pipe = _pipeline(model_dir, init is not None)
     cls, extra = REFERENCE[sampler]
     pipe.scheduler = cls.from_config(pipe.scheduler.config, **extra)
     kwargs = {"image": init, "strength": strength} if init is not None else {"height": SIZE, "width": SIZE}
-    out = pipe(PROMPT, negative_prompt=negative, num_inference_steps=steps, guidance_scale=GUIDANCE,
-               generator=torch.Generator().manual_seed(SEED), output_type="np", **kwargs)  # fmt: skip
+    out = pipe(
+        PROMPT,
+        negative_prompt=negative,
+        num_inference_steps=steps,
+        guidance_scale=GUIDANCE,
+        generator=torch.Generator().manual_seed(SEED),
+        output_type="np",
+        **kwargs,
+    )
     return (out.images[0] * 255).round().astype(np.uint8)
 
 
-def muralist(model_dir: Path, out: Path, sampler: str, negative: str | None, *extra: str,
-             steps: int = STEPS) -> np.ndarray:  # fmt: skip
-    args = ["generate", PROMPT, "--model", str(model_dir), "--sampler", sampler, "--seed", str(SEED),
-            "--steps", str(steps), "--guidance", str(GUIDANCE), "--out", str(out), *extra]  # fmt: skip
+def muralist(
+    model_dir: Path, out: Path, sampler: str, negative: str | None, *extra: str, steps: int = STEPS
+) -> np.ndarray:
+    args = [
+        "generate",
+        PROMPT,
+        "--model",
+        str(model_dir),
+        "--sampler",
+        sampler,
+        "--seed",
+        str(SEED),
+        "--steps",
+        str(steps),
+        "--guidance",
+        str(GUIDANCE),
+        "--out",
+        str(out),
+        *extra,
+    ]
     if "--init" not in extra:
         args += ["--width", str(SIZE), "--height", str(SIZE)]
     if negative is not None:
@@ -97,8 +126,9 @@ def init_image(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("negative", [None, "blurry"])
 @pytest.mark.parametrize("sampler", list(REFERENCE))
-def test_img2img_matches_diffusers(tiny_sd: Path, tmp_path: Path, init_image: Path, sampler: str,
-                                   negative: str | None) -> None:  # fmt: skip
+def test_img2img_matches_diffusers(
+    tiny_sd: Path, tmp_path: Path, init_image: Path, sampler: str, negative: str | None
+) -> None:
     ours = muralist(tiny_sd, tmp_path, sampler, negative, "--init", str(init_image), "--strength", "0.6")
     ref = reference(tiny_sd, sampler, negative, Image.open(init_image).convert("RGB"), 0.6)
     assert_close(ours, ref)
@@ -107,9 +137,10 @@ def test_img2img_matches_diffusers(tiny_sd: Path, tmp_path: Path, init_image: Pa
 def test_the_comparison_can_fail(tiny_sd: Path, tmp_path: Path) -> None:
     """Samplers, negative prompts and seeds really change the pixels, so a match means something."""
     base = reference(tiny_sd, "ddim", None)
-    others = {
-        sampler: reference(tiny_sd, sampler, None) for sampler in REFERENCE if sampler != "ddim"
-    } | {"negative": reference(tiny_sd, "ddim", "blurry, low quality"), "steps": reference(tiny_sd, "ddim", None, steps=10)}
+    others = {sampler: reference(tiny_sd, sampler, None) for sampler in REFERENCE if sampler != "ddim"} | {
+        "negative": reference(tiny_sd, "ddim", "blurry, low quality"),
+        "steps": reference(tiny_sd, "ddim", None, steps=10),
+    }
     for name, other in others.items():
         assert np.abs(base.astype(int) - other.astype(int)).max() > 8, f"ddim and {name} give the same image"
     assert base.std() > 10, "the tiny model makes flat images; the comparison would be too easy"
