@@ -14,12 +14,19 @@ import hashlib
 import os
 import secrets
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PIL import Image, UnidentifiedImageError
 
 from muralist import __version__
 from muralist.errors import UserError
 from muralist.types import MAX_IMAGES, MAX_SEED, GenerationParams, Kind, Sampler, parse_sampler
+
+if TYPE_CHECKING:
+    from muralist.engine.pipeline import Progress
+    from muralist.models.loading import Model
 
 EXIT_USER_ERROR = 2
 EXIT_FAILED = 1
@@ -72,8 +79,6 @@ def _sampler(name: str) -> Sampler:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from PIL import Image, UnidentifiedImageError
-
     from muralist.config import load_settings
 
     overrides = {k: v for k, v in (("device", args.device), ("dtype", args.dtype)) if v is not None}
@@ -81,11 +86,11 @@ def _generate(args: argparse.Namespace) -> int:
 
     init = mask = None
     if args.init is not None:
-        init = _read_image(args.init, "init image", Image, UnidentifiedImageError)
+        init = _read_image(args.init, "init image")
     if args.mask is not None:
         if init is None:
             raise UserError("--mask needs --init: the mask says which part of the init image to redraw")
-        mask = _read_image(args.mask, "mask", Image, UnidentifiedImageError)
+        mask = _read_image(args.mask, "mask")
         if mask.size != init.size:
             raise UserError(
                 f"the mask is {mask.size[0]}x{mask.size[1]} but the init image is {init.size[0]}x{init.size[1]}"
@@ -130,11 +135,11 @@ def _generate(args: argparse.Namespace) -> int:
     return _run(model, params, init, mask, args.out)
 
 
-def _run(model, params: GenerationParams, init, mask, out: Path) -> int:  # noqa: ANN001
+def _run(model: Model, params: GenerationParams, init: Image.Image | None, mask: Image.Image | None, out: Path) -> int:
     from muralist.engine.pipeline import generate
     from muralist.finishing.metadata import png_bytes
 
-    with _progress_bar(params) as on_progress:
+    with ProgressBar(params) as on_progress:
         results = generate(model, params, init, mask, on_progress)
     out.mkdir(parents=True, exist_ok=True)
     status = 0
@@ -158,14 +163,14 @@ def _run(model, params: GenerationParams, init, mask, out: Path) -> int:  # noqa
     return status
 
 
-class _progress_bar:
+class ProgressBar:
     """A tqdm bar on a terminal (stderr); nothing when output is piped."""
 
     def __init__(self, params: GenerationParams):
         self.params = params
         self.bar = None
 
-    def __enter__(self):  # noqa: ANN204
+    def __enter__(self) -> Callable[[Progress], None]:
         from tqdm import tqdm
 
         if sys.stderr.isatty():
@@ -173,7 +178,7 @@ class _progress_bar:
             self.bar = tqdm(total=None, desc=label, unit="step", file=sys.stderr)
         return self.update
 
-    def update(self, progress) -> None:  # noqa: ANN001
+    def update(self, progress: Progress) -> None:
         if self.bar is not None:
             self.bar.total = progress.total
             self.bar.n = progress.step
@@ -184,14 +189,14 @@ class _progress_bar:
             self.bar.close()
 
 
-def _read_image(path: Path, what: str, image_module, error_type):  # noqa: ANN001, ANN202
+def _read_image(path: Path, what: str) -> Image.Image:
     try:
-        with image_module.open(path) as image:
+        with Image.open(path) as image:
             image.load()
             return image.copy()
     except FileNotFoundError:
         raise UserError(f"cannot read the {what} {path}: no such file") from None
-    except (error_type, OSError, ValueError) as exc:
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise UserError(f"cannot read the {what} {path}: {exc}") from None
 
 
