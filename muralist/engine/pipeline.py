@@ -90,18 +90,7 @@ def generate(
     on_progress: Callable[[Progress], None] | None = None,
 ) -> list[Result]:
     """Run a whole request; a sample whose latents go non-finite fails alone, with the step named."""
-    samples = prepare(model, params, init_image, mask)
-    started = time.monotonic()
-    while running := [s for s in samples if not s.done]:
-        for sample, result in zip(running, denoise_step(model, running), strict=True):
-            if isinstance(result, NonFiniteLatentsError):
-                sample.error = str(result)
-            else:
-                sample.state = result
-        if on_progress is not None:
-            slowest = min(s.state.step for s in samples) - samples[0].schedule.start
-            total = samples[0].schedule.steps_to_run
-            on_progress(Progress(min(slowest + 1, total), total, time.monotonic() - started))
+    samples = denoise(model, prepare(model, params, init_image, mask), on_progress)
 
     finished = [k for k, s in enumerate(samples) if s.error is None]
     pixels = decode(model, torch.cat([samples[k].state.latents for k in finished])) if finished else None
@@ -110,6 +99,23 @@ def generate(
         image = pixels[finished.index(k)] if pixels is not None and k in finished else None
         results.append(Result(k, params.for_image(k), image, sample.error))
     return results
+
+
+def denoise(model: Model, samples: list[Sample], on_progress: Callable[[Progress], None] | None = None) -> list[Sample]:
+    """Step every sample to its end (or its failure), all running samples sharing each UNet call."""
+    started = time.monotonic()
+    while running := [s for s in samples if not s.done]:
+        for sample, result in zip(running, denoise_step(model, running), strict=True):
+            if isinstance(result, NonFiniteLatentsError):
+                sample.error = str(result)
+            else:
+                sample.state = result
+        if on_progress is not None:
+            total = max(s.schedule.steps_to_run for s in samples)
+            alive = [s.state.step - s.schedule.start for s in samples if s.error is None]
+            done = min(alive, default=total)
+            on_progress(Progress(done, total, time.monotonic() - started))
+    return samples
 
 
 def _to_model_pixels(image: Image.Image, width: int, height: int) -> torch.Tensor:

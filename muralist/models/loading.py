@@ -68,12 +68,7 @@ def read_model_index(directory: Path) -> dict[str, Any]:
     index_file = directory / "model_index.json"
     if not index_file.is_file():
         raise ModelError(f"{directory} is not a diffusers model directory: model_index.json is missing")
-    try:
-        index = json.loads(index_file.read_text())
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ModelError(f"{index_file} is not valid JSON: {exc}") from None
-    if not isinstance(index, dict):
-        raise ModelError(f"{index_file} must hold a JSON object, got {type(index).__name__}")
+    index = _read_json(index_file)
     pipeline = index.get("_class_name", "")
     if "XL" in pipeline or "text_encoder_2" in index:
         raise ModelError(
@@ -167,7 +162,7 @@ def _read_json(path: Path) -> dict[str, Any]:
     except (ValueError, UnicodeDecodeError) as exc:
         raise ModelError(f"{path} is not valid JSON: {exc}") from None
     if not isinstance(data, dict):
-        raise ModelError(f"{path} must hold a JSON object")
+        raise ModelError(f"{path} must hold a JSON object, got {type(data).__name__}")
     return data
 
 

@@ -56,7 +56,7 @@ BACKGROUND_WORDS: Words = {
 }
 if set(BACKGROUND_WORDS) != set(BACKGROUNDS):  # every background must be sayable, and only those
     raise ValueError("BACKGROUND_WORDS and scenes.BACKGROUNDS disagree")
-BACKGROUND_NOUNS = (("background",), ("backdrop",))
+BACKGROUND_NOUNS: tuple[tuple[str, ...], tuple[str, ...]] = (("background",), ("backdrop",))
 POSITION_WORDS: Words = {
     "left": (
         ("on the left", "at the left", "on the left side"),
@@ -92,7 +92,10 @@ SIZE_WORDS: Words = {
     "large": (("large", "big"), ("huge", "giant")),
 }
 ARTICLES = ("a", "an", "the")
-PREPOSITIONS = (("on", "against", "with"), ("in front of",))  # (training, paraphrase)
+PREPOSITIONS: tuple[tuple[str, ...], tuple[str, ...]] = (
+    ("on", "against", "with"),
+    ("in front of",),
+)  # (training, paraphrase)
 
 # In PARAPHRASE captions, the chance that a structural phrase (not a noun or colour) is paraphrased.
 STRUCTURE_RATE = 0.5
@@ -274,7 +277,8 @@ def _parse_group(tokens: list[Token]) -> tuple[SceneObject, str | None]:
 
 def parse_tokens(tokens: list[Token]) -> PromptSpec:
     """The PromptSpec of a tokenized prompt; raises CaptionParseError outside the language."""
-    background, body = _take_background(tokens)
+    background, rest = _take_background(tokens)
+    body = list(rest)  # consumed below; the caller's list stays as it was
     lead_position = None
     if body and body[0].kind == "POS":  # "on the left, a cat ..."
         lead_position = str(body.pop(0).value)
@@ -379,6 +383,7 @@ def _background_text(rng: np.random.Generator, background: str, vocabulary: str,
     colour = _pick(rng, _choices(rng, BACKGROUND_WORDS[background], vocabulary, 1.0))
     paraphrase_frame = vocabulary == PARAPHRASE and rng.random() < STRUCTURE_RATE
     noun = BACKGROUND_NOUNS[1 if paraphrase_frame else 0][0]
+    frames: tuple[str, ...]
     if paraphrase_frame:
         frames = _PARAPHRASE_START_FRAMES if opening else _PARAPHRASE_END_FRAMES
     else:
@@ -424,8 +429,8 @@ def caption(spec: PromptSpec | Scene, rng: np.random.Generator, vocabulary: str 
     if len(groups) == 1:
         body = groups[0]
     elif relation is not None:
-        words = _choices(rng, RELATION_WORDS[relation], vocabulary, STRUCTURE_RATE)
-        body = [*groups[0], *_pick(rng, words).split(), *groups[1]]
+        phrases = _choices(rng, RELATION_WORDS[relation], vocabulary, STRUCTURE_RATE)
+        body = [*groups[0], *_pick(rng, phrases).split(), *groups[1]]
     elif len(groups) == 2:
         body = [*groups[0], "and", *groups[1]]
     else:

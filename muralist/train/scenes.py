@@ -23,6 +23,7 @@ training pair is (box(x), x).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -182,9 +183,7 @@ def _validate(
 _INVERSE = {"below": "above", "right of": "left of"}
 
 
-def canonical_spec(
-    objects: tuple[SceneObject, ...], background: str | None, relation: str | None
-) -> PromptSpec:
+def canonical_spec(objects: tuple[SceneObject, ...], background: str | None, relation: str | None) -> PromptSpec:
     """The PromptSpec for objects in the order a caption names them, with any surface relation."""
     if relation in _INVERSE:
         objects, relation = (objects[1], objects[0]), _INVERSE[relation]
@@ -288,15 +287,24 @@ def layout(scene: Scene) -> list[Placement]:
 # ---- backgrounds --------------------------------------------------------------------------------
 
 
+@cache
+def _grid() -> tuple[np.ndarray, np.ndarray]:
+    """Row and column coordinates of the native canvas, as floats (read-only, shared)."""
+    yy, xx = np.mgrid[0:NATIVE, 0:NATIVE].astype(np.float64)
+    yy.flags.writeable = xx.flags.writeable = False
+    return yy, xx
+
+
 def background_array(name: str, seed: int) -> np.ndarray:
     """The NATIVE x NATIVE x 3 uint8 background; textures get their phases from the seed."""
     rng = np.random.default_rng([seed, 2])
     n = NATIVE
-    yy, xx = np.mgrid[0:n, 0:n].astype(np.float64)
     if name in COLOURS:
-        shade = np.asarray(COLOURS[name], np.float64) + rng.integers(-6, 7, size=3)
-        img = np.broadcast_to(shade, (n, n, 3)).copy()
-    elif name == "sky":
+        shade = np.clip(np.asarray(COLOURS[name]) + rng.integers(-6, 7, size=3), 0, 255)
+        return np.broadcast_to(shade.astype(np.uint8), (n, n, 3)).copy()
+    yy, xx = _grid()
+    img: np.ndarray
+    if name == "sky":
         # Light-to-deeper blue gradient with two or three faint soft clouds.
         t = yy[..., None] / (n - 1)
         img = np.array([95.0, 160, 232]) * (1 - t) + np.array([178.0, 216, 246]) * t

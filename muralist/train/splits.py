@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -54,9 +54,9 @@ def pair_key(a: str, b: str) -> tuple[str, str]:
 @cache
 def heldout_backgrounds() -> frozenset[tuple[str, str]]:
     """(emoji, background) combinations never seen in training."""
-    out = set()
+    out: set[tuple[str, str]] = set()
     for name in atlas.emoji_names():
-        ranked = sorted(BACKGROUNDS, key=lambda bg, name=name: _unit_hash("background", name, bg))
+        ranked = sorted(BACKGROUNDS, key=partial(_unit_hash, "background", name))
         out.update((name, bg) for bg in ranked[:HELDOUT_BACKGROUNDS_PER_EMOJI])
     return frozenset(out)
 
