@@ -1,0 +1,61 @@
+"""Training data for the built-in model: rendered scenes, cached once, captioned afresh each time.
+
+A cache is a folder with `images.npy` (uint8 [N, 64, 64, 3]) and `scenes.jsonl` (one Scene per
+line). Captions are not cached: every draw writes a new caption for the scene (synonyms, word
+order), which is most of what teaches the model the language. Only split="train" scenes are drawn:
+held-out compositions never reach a training step.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from muralist.train import captions, scenes
+
+IMAGE_SIZE = 64
+
+
+def build_cache(folder: Path, n: int, seed: int, split: str = "train") -> Path:
+    """Render `n` scenes into `folder` (resumable: a finished cache is reused as it is)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    images_file = folder / "images.npy"
+    if images_file.exists() and (folder / "scenes.jsonl").exists():
+        return folder
+    rng = np.random.default_rng(seed)
+    images = np.lib.format.open_memmap(folder / "images.tmp.npy", mode="w+", dtype=np.uint8,
+                                       shape=(n, IMAGE_SIZE, IMAGE_SIZE, 3))  # fmt: skip
+    lines = []
+    for i in range(n):
+        scene = scenes.sample_scene(rng, split=split)
+        images[i] = np.asarray(scenes.render(scene, IMAGE_SIZE))
+        lines.append(json.dumps(scene.to_dict()))
+        if (i + 1) % 10000 == 0:
+            print(f"rendered {i + 1}/{n}", flush=True)
+    images.flush()
+    del images
+    (folder / "scenes.jsonl").write_text("\n".join(lines) + "\n")
+    (folder / "images.tmp.npy").rename(images_file)
+    return folder
+
+
+class SceneCache:
+    """A rendered cache in memory, and random captioned batches from it."""
+
+    def __init__(self, folder: Path):
+        self.images = np.load(folder / "images.npy", mmap_mode="r")
+        self.scenes = [scenes.Scene.from_dict(json.loads(line)) for line in (folder / "scenes.jsonl").open()]
+        assert len(self.scenes) == len(self.images), f"{folder}: images and scenes disagree"
+
+    def __len__(self) -> int:
+        return len(self.scenes)
+
+    def caption(self, index: int, rng: np.random.Generator) -> str:
+        return captions.caption(self.scenes[index], rng, captions.TRAIN)
+
+
+def to_model_range(images: np.ndarray) -> np.ndarray:
+    """uint8 [N, H, W, 3] → float32 [N, 3, H, W] in [-1, 1] (what the VAE reads)."""
+    return (images.astype(np.float32) / 127.5 - 1.0).transpose(0, 3, 1, 2)
