@@ -65,7 +65,7 @@ def vae_loss(vae, images: torch.Tensor, generator: torch.Generator) -> tuple[tor
     return loss, {"loss": loss.item(), "l1": l1.item(), "l2": l2.item(), "grad": grad.item(), "kl": kl.item()}
 
 
-def train_vae(folder: Path, cache: Path, steps: int, seed: int = 0, batch: int = 32, lr: float = 5e-4) -> Path:
+def train_vae(folder: Path, cache: Path, steps: int, seed: int = 0, batch: int = 16, lr: float = 5e-4) -> Path:
     run = TrainingRun(folder, seed)
     data = SceneCache(cache)
     torch.manual_seed(seed)
@@ -130,11 +130,12 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path("data/train/cache"))
     parser.add_argument("--cache-size", type=int, default=100_000)
     parser.add_argument("--steps", type=int, default=6000)
+    parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--export", type=Path, default=None, help="write diffusers weights here when done")
     args = parser.parse_args()
     build_cache(args.cache, args.cache_size, seed=args.seed)
-    train_vae(args.folder, args.cache, args.steps, args.seed)
+    train_vae(args.folder, args.cache, args.steps, args.seed, args.batch)
     if args.export:
         print("scaling_factor", export_vae(args.folder, args.cache, args.export))
 
