@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import secrets
 import sys
@@ -22,6 +23,7 @@ from PIL import Image, UnidentifiedImageError
 
 from muralist import __version__
 from muralist.errors import UserError
+from muralist.storage.objects import LocalStore, ObjectStore
 from muralist.types import MAX_IMAGES, MAX_SEED, GenerationParams, Kind, Sampler, parse_sampler
 
 if TYPE_CHECKING:
@@ -65,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--strength", type=float, default=None, help="how much of the init to redraw (0..1]")
     gen.add_argument("--mask", type=Path, default=None, help="mask image, white = repaint, same size as --init")
     gen.add_argument("--out", type=Path, default=Path("out"), help="output folder (default ./out)")
+    gen.add_argument("--data-dir", type=Path, default=None, help="where checkpoints live (default from settings)")
+    gen.add_argument("--progress", choices=["auto", "json", "none"], default="auto",
+                     help="auto: a bar on a terminal; json: one JSON line per step on stderr")  # fmt: skip
     gen.add_argument("--device", default=None, help="cpu, cuda, cuda:N (default from settings)")
     gen.add_argument("--dtype", default=None, choices=["float32", "float16", "bfloat16"])
     gen.set_defaults(handler=_generate)
@@ -81,7 +86,9 @@ def _sampler(name: str) -> Sampler:
 def _generate(args: argparse.Namespace) -> int:
     from muralist.config import load_settings
 
-    overrides = {k: v for k, v in (("device", args.device), ("dtype", args.dtype)) if v is not None}
+    overrides = {
+        k: v for k, v in (("device", args.device), ("dtype", args.dtype), ("data_dir", args.data_dir)) if v is not None
+    }
     settings = load_settings(**overrides)
 
     init = mask = None
@@ -132,15 +139,25 @@ def _generate(args: argparse.Namespace) -> int:
         init_image=_file_digest(args.init) if args.init else None,
         mask=_file_digest(args.mask) if args.mask else None,
     )
-    return _run(model, params, init, mask, args.out)
+    store = LocalStore(settings.data_dir / "objects") if settings.checkpoint_every else None
+    return _run(model, params, init, mask, args.out, args.progress, store, settings.checkpoint_every)
 
 
-def _run(model: Model, params: GenerationParams, init: Image.Image | None, mask: Image.Image | None, out: Path) -> int:
+def _run(
+    model: Model,
+    params: GenerationParams,
+    init: Image.Image | None,
+    mask: Image.Image | None,
+    out: Path,
+    progress: str,
+    store: ObjectStore | None,
+    checkpoint_every: int,
+) -> int:
     from muralist.engine.pipeline import generate
     from muralist.finishing.metadata import png_bytes
 
-    with ProgressBar(params) as on_progress:
-        results = generate(model, params, init, mask, on_progress)
+    with ProgressBar(params, progress) as on_progress:
+        results = generate(model, params, init, mask, on_progress, store, checkpoint_every)
     out.mkdir(parents=True, exist_ok=True)
     status = 0
     for result in results:
@@ -164,22 +181,28 @@ def _run(model: Model, params: GenerationParams, init: Image.Image | None, mask:
 
 
 class ProgressBar:
-    """A tqdm bar on a terminal (stderr); nothing when output is piped."""
+    """Steps on stderr: a tqdm bar on a terminal ("auto"), JSON lines ("json"), or nothing."""
 
-    def __init__(self, params: GenerationParams):
+    def __init__(self, params: GenerationParams, mode: str = "auto"):
         self.params = params
+        self.mode = mode
         self.bar = None
 
     def __enter__(self) -> Callable[[Progress], None]:
         from tqdm import tqdm
 
-        if sys.stderr.isatty():
+        if self.mode == "auto" and sys.stderr.isatty():
             label = f"{self.params.n} image{'s' if self.params.n > 1 else ''}"
             self.bar = tqdm(total=None, desc=label, unit="step", file=sys.stderr)
         return self.update
 
     def update(self, progress: Progress) -> None:
-        if self.bar is not None:
+        if progress.resumed:
+            print(f"resumed from the checkpoint at step {progress.step} of {progress.total}", file=sys.stderr)
+        if self.mode == "json":
+            record = {"step": progress.step, "total": progress.total, "resumed": progress.resumed}
+            print(json.dumps(record), file=sys.stderr, flush=True)
+        elif self.bar is not None:
             self.bar.total = progress.total
             self.bar.n = progress.step
             self.bar.refresh()

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     # Full precision by default: on the CPU half precision is slow and changes the pixels.
     dtype: Dtype = "float32"
     default_model: str = "builtin"
+    # Step-level checkpoints: every N denoising steps (0 = never), under data_dir/objects.
+    checkpoint_every: int = 10
     models: dict[str, Path] = {}
 
     @field_validator("device")

@@ -52,3 +52,10 @@ def tiny_model(tiny_sd: Path):  # noqa: ANN201 - muralist.models.loading.Model
     from muralist.models.loading import load_model
 
     return load_model(tiny_sd, "tiny")
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test writes its data (checkpoints, objects) into its own temporary folder."""
+    monkeypatch.setenv("MURALIST_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"

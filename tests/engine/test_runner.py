@@ -8,7 +8,9 @@ import pytest
 import torch
 
 from muralist.engine import pipeline
+from muralist.engine.request import Sample, prepare
 from muralist.engine.runner import denoise_step
+from muralist.errors import NonFiniteLatentsError
 from muralist.finishing.decode import decode
 from muralist.types import GenerationParams, Kind, Sampler
 
@@ -18,6 +20,17 @@ def _params(**changes: object) -> GenerationParams:
     return dataclasses.replace(base, **changes)
 
 
+def run_to_end(model, samples: list[Sample]) -> list[Sample]:  # noqa: ANN001
+    """Step samples together until each finishes or fails (the engine's loop, minus scheduling)."""
+    while running := [s for s in samples if not s.done]:
+        for sample, result in zip(running, denoise_step(model, running), strict=True):
+            if isinstance(result, NonFiniteLatentsError):
+                sample.error = str(result)
+            else:
+                sample.state = result
+    return samples
+
+
 def assert_same_image(model, a, b) -> None:  # noqa: ANN001
     """Batching changes float rounding, never the picture: at most 1 level of 255 apart."""
     pixels = decode(model, torch.cat([a.state.latents, b.state.latents])).astype(int)
@@ -25,9 +38,9 @@ def assert_same_image(model, a, b) -> None:  # noqa: ANN001
 
 
 def test_nan_in_one_sample_fails_it_alone_naming_the_step(tiny_model, monkeypatch: pytest.MonkeyPatch) -> None:
-    (alone,) = pipeline.denoise(tiny_model, pipeline.prepare(tiny_model, _params(seed=11)))
+    (alone,) = run_to_end(tiny_model, prepare(tiny_model, _params(seed=11)))
 
-    poisoned, healthy = pipeline.prepare(tiny_model, _params(seed=10)) + pipeline.prepare(tiny_model, _params(seed=11))
+    poisoned, healthy = prepare(tiny_model, _params(seed=10)) + prepare(tiny_model, _params(seed=11))
     forward = tiny_model.unet.forward
     calls = {"n": 0}
 
@@ -39,7 +52,7 @@ def test_nan_in_one_sample_fails_it_alone_naming_the_step(tiny_model, monkeypatc
         return out
 
     monkeypatch.setattr(tiny_model.unet, "forward", forward_with_nan_at_step_3)
-    pipeline.denoise(tiny_model, [poisoned, healthy])
+    run_to_end(tiny_model, [poisoned, healthy])
 
     assert poisoned.error == "latents became non-finite (NaN or inf) at step 3 of 8"
     assert poisoned.state.step == 2  # the bad state was never kept
@@ -70,14 +83,14 @@ def test_samples_at_different_steps_and_samplers_share_one_call(tiny_model) -> N
     """A sample that joins late, with another sampler and guidance, ends as it would alone."""
     slow = _params(sampler=Sampler.DPMPP_2M, steps=10, guidance_scale=5.0, seed=1)
     late = _params(sampler=Sampler.EULER_A, steps=6, guidance_scale=1.0, seed=2, negative_prompt="dog")
-    (slow_alone,) = pipeline.denoise(tiny_model, pipeline.prepare(tiny_model, slow))
-    (late_alone,) = pipeline.denoise(tiny_model, pipeline.prepare(tiny_model, late))
+    (slow_alone,) = run_to_end(tiny_model, prepare(tiny_model, slow))
+    (late_alone,) = run_to_end(tiny_model, prepare(tiny_model, late))
 
-    (a,) = pipeline.prepare(tiny_model, slow)
-    (b,) = pipeline.prepare(tiny_model, late)
+    (a,) = prepare(tiny_model, slow)
+    (b,) = prepare(tiny_model, late)
     for _ in range(3):
         (a.state,) = denoise_step(tiny_model, [a])
-    pipeline.denoise(tiny_model, [a, b])  # now a is at step 3 and b at step 0 in the same batches
+    run_to_end(tiny_model, [a, b])  # now a is at step 3 and b at step 0 in the same batches
     assert_same_image(tiny_model, a, slow_alone)
     assert_same_image(tiny_model, b, late_alone)
 
@@ -89,7 +102,7 @@ def test_inpainting_keeps_the_unmasked_region_on_the_init_image(tiny_model) -> N
     mask = Image.new("L", (32, 32), 0)
     mask.paste(255, (0, 0, 16, 32))  # repaint the left half
     params = _params(kind=Kind.INPAINT, init_image="sha256:x", mask="sha256:y", strength=1.0)
-    (sample,) = pipeline.denoise(tiny_model, pipeline.prepare(tiny_model, params, init, mask))
+    (sample,) = run_to_end(tiny_model, prepare(tiny_model, params, init, mask))
     assert sample.inpaint is not None
     final, init_latents = sample.state.latents, sample.inpaint.image_latents
     # Latent cells are 2 px here: columns 0..7 are repainted, 8..15 kept.
