@@ -73,6 +73,17 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--device", default=None, help="cpu, cuda, cuda:N (default from settings)")
     gen.add_argument("--dtype", default=None, choices=["float32", "float16", "bfloat16"])
     gen.set_defaults(handler=_generate)
+
+    bench = commands.add_parser("bench", help="measure the engine on this machine")
+    bench.add_argument("what", choices=["engine"])
+    bench.add_argument("--model", default=None, help="registered model name or directory (default: settings)")
+    bench.add_argument("--requests", type=int, default=12, help="requests per run (each of --images images)")
+    bench.add_argument("--images", type=int, default=4)
+    bench.add_argument("--steps", type=int, default=30)
+    bench.add_argument("--max-batch", type=int, default=16, help="samples per UNet call (continuous, static)")
+    bench.add_argument("--loads", default="0.5,0.8", help="arrival rates as fractions of sequential capacity")
+    bench.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    bench.set_defaults(handler=_bench)
     return parser
 
 
@@ -141,6 +152,27 @@ def _generate(args: argparse.Namespace) -> int:
     )
     store = LocalStore(settings.data_dir / "objects") if settings.checkpoint_every else None
     return _run(model, params, init, mask, args.out, args.progress, store, settings.checkpoint_every)
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from muralist.config import load_settings
+    from muralist.engine.bench import run_bench
+    from muralist.models.loading import load_model
+    from muralist.models.registry import resolve_model
+
+    settings = load_settings()
+    try:
+        loads = tuple(float(x) for x in args.loads.split(","))
+    except ValueError:
+        raise UserError(f"--loads must be comma-separated numbers, got {args.loads!r}") from None
+    name = args.model or settings.default_model
+    model = load_model(resolve_model(name, settings), name, settings.device, settings.dtype)
+    figures = run_bench(model, args.requests, loads, args.steps, args.images, args.max_batch)
+    text = json.dumps(figures, indent=2)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n")
+    return 0
 
 
 def _run(
