@@ -74,6 +74,11 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--dtype", default=None, choices=["float32", "float16", "bfloat16"])
     gen.set_defaults(handler=_generate)
 
+    train = commands.add_parser("train", help="train a part of the built-in model (resumable)", add_help=False)
+    train.add_argument("what", choices=["vae", "unet", "oracle"])
+    train.add_argument("rest", nargs=argparse.REMAINDER, help="the part's own options (--help lists them)")
+    train.set_defaults(handler=_train)
+
     bench = commands.add_parser("bench", help="measure the engine on this machine")
     bench.add_argument("what", choices=["engine"])
     bench.add_argument("--model", default=None, help="registered model name or directory (default: settings)")
@@ -152,6 +157,13 @@ def _generate(args: argparse.Namespace) -> int:
     )
     store = LocalStore(settings.data_dir / "objects") if settings.checkpoint_every else None
     return _run(model, params, init, mask, args.out, args.progress, store, settings.checkpoint_every)
+
+
+def _train(args: argparse.Namespace) -> int:
+    import importlib
+
+    importlib.import_module(f"muralist.train.{args.what}").main(args.rest)
+    return 0
 
 
 def _bench(args: argparse.Namespace) -> int:

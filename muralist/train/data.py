@@ -45,6 +45,7 @@ class SceneCache:
     """A rendered cache in memory, and random captioned batches from it."""
 
     def __init__(self, folder: Path):
+        folder = Path(folder)
         self.images = np.load(folder / "images.npy", mmap_mode="r")
         self.scenes = [scenes.Scene.from_dict(json.loads(line)) for line in (folder / "scenes.jsonl").open()]
         assert len(self.scenes) == len(self.images), f"{folder}: images and scenes disagree"

@@ -175,8 +175,11 @@ def export_unet(folder: Path, out: Path) -> None:
     unet.save_pretrained(out)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog=f"muralist train {__name__.rsplit('.', 1)[1]}", description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
     parser.add_argument("--folder", type=Path, default=Path("data/train/unet"))
     parser.add_argument("--vae", type=Path, default=Path("data/train/vae_export"))
     parser.add_argument("--cache", type=Path, default=Path("data/train/cache"))
@@ -184,7 +187,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--export", type=Path, default=None)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     train_unet(args.folder, args.vae, args.cache, args.steps, args.seed, args.batch)
     if args.export:
         export_unet(args.folder, args.export)

@@ -124,8 +124,11 @@ def export_vae(folder: Path, cache: Path, out: Path, n_scale: int = 2048) -> flo
     return scale
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog=f"muralist train {__name__.rsplit('.', 1)[1]}", description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
     parser.add_argument("--folder", type=Path, default=Path("data/train/vae"))
     parser.add_argument("--cache", type=Path, default=Path("data/train/cache"))
     parser.add_argument("--cache-size", type=int, default=100_000)
@@ -133,7 +136,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--export", type=Path, default=None, help="write diffusers weights here when done")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     build_cache(args.cache, args.cache_size, seed=args.seed)
     train_vae(args.folder, args.cache, args.steps, args.seed, args.batch)
     if args.export:
