@@ -75,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     gen.set_defaults(handler=_generate)
 
     train = commands.add_parser("train", help="train a part of the built-in model (resumable)", add_help=False)
-    train.add_argument("what", choices=["vae", "unet", "oracle"])
+    train.add_argument("what", choices=["vae", "unet", "upscaler", "oracle"])
     train.add_argument("rest", nargs=argparse.REMAINDER, help="the part's own options (--help lists them)")
     train.set_defaults(handler=_train)
 
