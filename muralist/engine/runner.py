@@ -41,8 +41,11 @@ def denoise_step(model: Model, samples: list[Sample]) -> list[StepResult]:
     # 2. One forward pass for all rows.
     x = torch.cat(rows_x).to(model.device, model.dtype)
     t = torch.stack(rows_t).to(model.device)
-    emb = torch.cat(rows_emb).to(model.device, model.dtype)
-    out = model.unet(x, t, encoder_hidden_states=emb, return_dict=False)[0]
+    emb, mask = _pad(rows_emb)
+    out = model.unet(
+        x, t, encoder_hidden_states=emb.to(model.device, model.dtype),
+        encoder_attention_mask=None if mask is None else mask.to(model.device), return_dict=False,
+    )[0]  # fmt: skip
 
     # 3. Classifier-free guidance per sample (Ho & Salimans 2022), then its sampler step.
     results: list[StepResult] = []
@@ -53,6 +56,19 @@ def denoise_step(model: Model, samples: list[Sample]) -> list[StepResult]:
             pred = uncond + sample.guidance_scale * (pred - uncond)
         results.append(_advance(sample, pred.to(torch.float32)))
     return results
+
+
+def _pad(embeddings: list[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Stack [1, L_i, D] text embeddings; rows shorter than the longest are zero-padded and masked."""
+    longest = max(e.shape[1] for e in embeddings)
+    if all(e.shape[1] == longest for e in embeddings):
+        return torch.cat(embeddings), None  # the usual case: one tokenizer, one fixed length
+    mask = torch.zeros(len(embeddings), longest)
+    padded = []
+    for k, e in enumerate(embeddings):
+        mask[k, : e.shape[1]] = 1
+        padded.append(torch.nn.functional.pad(e, (0, 0, 0, longest - e.shape[1])))
+    return torch.cat(padded), mask
 
 
 def _add_row(sample: Sample, emb: torch.Tensor, xs: list, ts: list, embs: list) -> None:

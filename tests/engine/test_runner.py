@@ -108,3 +108,15 @@ def test_inpainting_keeps_the_unmasked_region_on_the_init_image(tiny_model) -> N
     # Latent cells are 2 px here: columns 0..7 are repainted, 8..15 kept.
     assert torch.equal(final[..., 8:], init_latents[..., 8:])
     assert (final[..., :8] - init_latents[..., :8]).abs().mean() > 0.1
+
+
+def test_rows_with_text_of_different_lengths_share_a_call(tiny_model) -> None:  # noqa: ANN001
+    """Padding plus an attention mask: a short embedding attends only to its own tokens."""
+    (short,) = prepare(tiny_model, _params(seed=3))
+    (alone,) = prepare(tiny_model, _params(seed=3))
+    (other,) = prepare(tiny_model, _params(seed=4))
+    short.cond, short.uncond = short.cond[:, :20], short.uncond[:, :20]
+    alone.cond, alone.uncond = alone.cond[:, :20], alone.uncond[:, :20]
+    run_to_end(tiny_model, [short, other])
+    run_to_end(tiny_model, [alone])
+    assert_same_image(tiny_model, short, alone)
