@@ -76,3 +76,24 @@ def set_rng_state(state: dict[str, Any]) -> None:
     torch.set_rng_state(state["torch"])
     np.random.set_state(state["numpy"])
     random.setstate(state["python"])
+
+
+def snapshot(modules: dict[str, Any], rng: Any, generator: torch.Generator | None = None) -> dict[str, Any]:
+    """What `TrainingRun.save` stores: each module's (model, EMA, optimizer) state and every RNG."""
+    state = {name: module.state_dict() for name, module in modules.items()}
+    state.update(data_rng=rng.bit_generator.state, rng=rng_state())
+    if generator is not None:
+        state["generator"] = generator.get_state()
+    return state
+
+
+def restore(state: dict[str, Any], modules: dict[str, Any], rng: Any, generator: torch.Generator | None = None) -> int:
+    """Load a `snapshot` back into the modules and generators; returns the step it was taken at."""
+    for name, module in modules.items():
+        module.load_state_dict(state[name])
+    rng.bit_generator.state = state["data_rng"]
+    if generator is not None:
+        generator.set_state(state["generator"])
+    set_rng_state(state["rng"])
+    print(f"resumed at step {state['step']}", flush=True)
+    return int(state["step"])

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from muralist.train.checkpoints import TrainingRun, rng_state, set_rng_state
+from muralist.train.checkpoints import TrainingRun, restore, snapshot
 from muralist.train.data import SceneCache, to_model_range
 
 SCHEDULER_CONFIG = {
@@ -125,17 +125,9 @@ def train_unet(folder: Path, vae_dir: Path, cache: Path, steps: int, seed: int =
     optimizer = torch.optim.AdamW(unet.parameters(), lr=lr, weight_decay=0.01)
     rng = np.random.default_rng(seed)
     generator = torch.Generator().manual_seed(seed)
-    step = 0
-    if (state := run.resume()) is not None:
-        unet.load_state_dict(state["model"])
-        ema.load_state_dict(state["ema"])
-        if "optimizer" in state:
-            optimizer.load_state_dict(state["optimizer"])
-        rng.bit_generator.state = state["data_rng"]
-        generator.set_state(state["generator"])
-        set_rng_state(state["rng"])
-        step = state["step"]
-        print(f"resumed at step {step}", flush=True)
+    trained = {"model": unet, "ema": ema, "optimizer": optimizer}
+    state = run.resume()
+    step = restore(state, trained, rng, generator) if state is not None else 0
     unet.train()
     while step < steps:
         for group in optimizer.param_groups:
@@ -160,9 +152,7 @@ def train_unet(folder: Path, vae_dir: Path, cache: Path, steps: int, seed: int =
         if step % 25 == 0:
             run.log(step, loss=loss.item(), lr=optimizer.param_groups[0]["lr"])
         if step % checkpoint_every == 0 or step == steps:
-            run.save(step, {"model": unet.state_dict(), "ema": ema.state_dict(), "optimizer": optimizer.state_dict(),
-                            "data_rng": rng.bit_generator.state, "generator": generator.get_state(),
-                            "rng": rng_state()})  # fmt: skip
+            run.save(step, snapshot(trained, rng, generator))
     return folder
 
 

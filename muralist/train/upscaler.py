@@ -20,7 +20,7 @@ from PIL import Image
 
 from muralist.finishing.upscale import SuperResolution, UpscalerConfig, save_upscaler, upscale
 from muralist.train import scenes
-from muralist.train.checkpoints import TrainingRun, rng_state, set_rng_state
+from muralist.train.checkpoints import TrainingRun, restore, snapshot
 
 CROP = 24  # low-resolution crop side
 
@@ -45,13 +45,9 @@ def train_upscaler(folder: Path, steps: int, seed: int = 0, batch: int = 16, lr:
     model = SuperResolution(UpscalerConfig())
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     rng = np.random.default_rng(seed)
-    step = 0
-    if (state := run.resume()) is not None:
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        rng.bit_generator.state = state["data_rng"]
-        set_rng_state(state["rng"])
-        step = state["step"]
+    trained = {"model": model, "optimizer": optimizer}
+    state = run.resume()
+    step = restore(state, trained, rng) if state is not None else 0
     model.train()
     while step < steps:
         for group in optimizer.param_groups:
@@ -71,13 +67,12 @@ def train_upscaler(folder: Path, steps: int, seed: int = 0, batch: int = 16, lr:
         if step % 50 == 0:
             run.log(step, loss=loss.item(), lr=optimizer.param_groups[0]["lr"])
         if step % 500 == 0 or step == steps:
-            run.save(step, {"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                            "data_rng": rng.bit_generator.state, "rng": rng_state()})  # fmt: skip
+            run.save(step, snapshot(trained, rng))
     return folder
 
 
 def psnr(a: np.ndarray, b: np.ndarray) -> float:
-    mse = np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2)
+    mse = float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
     return float(10 * np.log10(255**2 / max(mse, 1e-12)))
 
 

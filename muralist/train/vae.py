@@ -18,7 +18,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from muralist.train.checkpoints import TrainingRun, rng_state, set_rng_state
+from muralist.train.checkpoints import TrainingRun, restore, snapshot
 from muralist.train.data import SceneCache, build_cache, to_model_range
 
 VAE_CONFIG = {
@@ -73,15 +73,9 @@ def train_vae(folder: Path, cache: Path, steps: int, seed: int = 0, batch: int =
     optimizer = torch.optim.AdamW(vae.parameters(), lr=lr, weight_decay=0.0)
     rng = np.random.default_rng(seed)
     generator = torch.Generator().manual_seed(seed)
-    step = 0
-    if (state := run.resume()) is not None:
-        vae.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        rng.bit_generator.state = state["data_rng"]
-        generator.set_state(state["generator"])
-        set_rng_state(state["rng"])
-        step = state["step"]
-        print(f"resumed at step {step}", flush=True)
+    trained = {"model": vae, "optimizer": optimizer}
+    state = run.resume()
+    step = restore(state, trained, rng, generator) if state is not None else 0
     vae.train()
     while step < steps:
         # Cosine decay after a short warm-up.
@@ -100,9 +94,7 @@ def train_vae(folder: Path, cache: Path, steps: int, seed: int = 0, batch: int =
         if step % 50 == 0:
             run.log(step, **parts, lr=optimizer.param_groups[0]["lr"])
         if step % 500 == 0 or step == steps:
-            run.save(step, {"model": vae.state_dict(), "optimizer": optimizer.state_dict(),
-                            "data_rng": rng.bit_generator.state, "generator": generator.get_state(),
-                            "rng": rng_state()})  # fmt: skip
+            run.save(step, snapshot(trained, rng, generator))
     return folder
 
 
