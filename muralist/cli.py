@@ -79,6 +79,19 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("rest", nargs=argparse.REMAINDER, help="the part's own options (--help lists them)")
     train.set_defaults(handler=_train)
 
+    ev = commands.add_parser("eval", help="judge a model's images with the oracle")
+    ev.add_argument("what", choices=["quality"])
+    ev.add_argument("--model", default=None, help="registered model name or directory (default: settings)")
+    ev.add_argument("--prompts", type=Path, default=None, help="one prompt per line (default: the held-out suite)")
+    ev.add_argument("--paraphrase", action="store_true", help="the suite's paraphrased twins instead")
+    ev.add_argument("--steps", type=int, default=30)
+    ev.add_argument("--guidance", type=float, default=5.0)
+    ev.add_argument("--sampler", type=_sampler, default=Sampler.DDIM)
+    ev.add_argument("--seed", type=int, default=0)
+    ev.add_argument("--oracle", type=Path, default=None, help="oracle folder (default: the shipped one)")
+    ev.add_argument("--json", type=Path, default=None, help="also write the report here")
+    ev.set_defaults(handler=_eval)
+
     bench = commands.add_parser("bench", help="measure the engine on this machine")
     bench.add_argument("what", choices=["engine"])
     bench.add_argument("--model", default=None, help="registered model name or directory (default: settings)")
@@ -166,19 +179,37 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _bench(args: argparse.Namespace) -> int:
+def _eval(args: argparse.Namespace) -> int:
+    from muralist.eval.run_quality import run_quality
+
+    model = _load_named_model(args.model)
+    report = run_quality(model, args.prompts, args.steps, args.guidance, args.sampler, args.seed, args.paraphrase,
+                         args.oracle)  # fmt: skip
+    text = json.dumps(report, indent=2)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n")
+    return 0
+
+
+def _load_named_model(name: str | None) -> Model:
     from muralist.config import load_settings
-    from muralist.engine.bench import run_bench
     from muralist.models.loading import load_model
     from muralist.models.registry import resolve_model
 
     settings = load_settings()
+    name = name or settings.default_model
+    return load_model(resolve_model(name, settings), name, settings.device, settings.dtype)
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from muralist.engine.bench import run_bench
+
     try:
         loads = tuple(float(x) for x in args.loads.split(","))
     except ValueError:
         raise UserError(f"--loads must be comma-separated numbers, got {args.loads!r}") from None
-    name = args.model or settings.default_model
-    model = load_model(resolve_model(name, settings), name, settings.device, settings.dtype)
+    model = _load_named_model(args.model)
     figures = run_bench(model, args.requests, loads, args.steps, args.images, args.max_batch)
     text = json.dumps(figures, indent=2)
     print(text)
