@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import json
 from pathlib import Path
 
 import numpy as np
@@ -112,7 +113,8 @@ def diffusion_loss(unet, latents: torch.Tensor, emb: torch.Tensor, alphas_cumpro
 
 
 def train_unet(folder: Path, vae_dir: Path, cache: Path, steps: int, seed: int = 0, batch: int = 32,
-               lr: float = 3e-4, checkpoint_every: int = 250) -> Path:  # fmt: skip
+               lr: float = 3e-4, checkpoint_every: int = 250, start_from: Path | None = None) -> Path:  # fmt: skip
+    """Train (or resume) a run; `start_from` seeds a fresh run folder with a `save_progress` folder."""
     run = TrainingRun(folder, seed)
     latents_all = encode_cache(vae_dir, cache, folder / "latents.npy")
     data = SceneCache(cache)
@@ -128,6 +130,9 @@ def train_unet(folder: Path, vae_dir: Path, cache: Path, steps: int, seed: int =
     trained = {"model": unet, "ema": ema, "optimizer": optimizer}
     state = run.resume()
     step = restore(state, trained, rng, generator) if state is not None else 0
+    if state is None and start_from is not None:
+        step = _load_progress(start_from, unet, ema)
+        rng, generator = np.random.default_rng([seed, step]), torch.Generator().manual_seed(seed * 1_000_003 + step)
     unet.train()
     while step < steps:
         for group in optimizer.param_groups:
@@ -156,6 +161,33 @@ def train_unet(folder: Path, vae_dir: Path, cache: Path, steps: int, seed: int =
     return folder
 
 
+def save_progress(folder: Path, out: Path) -> int:
+    """The newest EMA weights and step, small enough to commit, so a later session can go on.
+
+    The optimizer state is left out (it would triple the size): a run started from it warms the
+    learning rate up again from the EMA weights, which costs little.
+    """
+    from safetensors.torch import save_file
+
+    state = TrainingRun(folder, 0).resume()
+    assert state is not None, f"no checkpoint in {folder}"
+    out.mkdir(parents=True, exist_ok=True)
+    save_file({k: v.contiguous() for k, v in state["ema"].items()}, out / "ema.safetensors")
+    (out / "progress.json").write_text(json.dumps({"step": state["step"], "seed": state["seed"]}) + "\n")
+    return int(state["step"])
+
+
+def _load_progress(folder: Path, unet, ema) -> int:  # noqa: ANN001
+    from safetensors.torch import load_file
+
+    weights = load_file(folder / "ema.safetensors")
+    unet.load_state_dict(weights)
+    ema.load_state_dict(weights)
+    step = int(json.loads((folder / "progress.json").read_text())["step"])
+    print(f"starting from {folder} at step {step}", flush=True)
+    return step
+
+
 def export_unet(folder: Path, out: Path) -> None:
     """Save the EMA weights of the newest checkpoint in diffusers format."""
     state = TrainingRun(folder, 0).resume()
@@ -177,8 +209,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--export", type=Path, default=None)
+    parser.add_argument("--start-from", type=Path, default=None, help="a save_progress folder for a fresh run")
+    parser.add_argument("--save-progress", type=Path, default=None, help="write the slim progress here when done")
     args = parser.parse_args(argv)
-    train_unet(args.folder, args.vae, args.cache, args.steps, args.seed, args.batch)
+    train_unet(args.folder, args.vae, args.cache, args.steps, args.seed, args.batch, start_from=args.start_from)
+    if args.save_progress:
+        save_progress(args.folder, args.save_progress)
     if args.export:
         export_unet(args.folder, args.export)
 

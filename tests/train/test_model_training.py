@@ -50,6 +50,15 @@ def test_unet_training_resumes_where_it_stopped(trained: dict[str, Path]) -> Non
     assert not torch.equal(after["model"]["conv_in.weight"], before["model"]["conv_in.weight"])
 
 
+def test_slim_progress_starts_a_fresh_run_where_the_old_one_was(trained: dict[str, Path], tmp_path: Path) -> None:
+    root = trained["root"]
+    step = unet_training.save_progress(root / "unet", tmp_path / "progress")
+    unet_training.train_unet(tmp_path / "fresh", root / "vae_export", trained["cache"], steps=step + 1, batch=4,
+                             checkpoint_every=1, start_from=tmp_path / "progress")  # fmt: skip
+    state = TrainingRun(tmp_path / "fresh", 0).resume()
+    assert state is not None and state["step"] == step + 1
+
+
 def test_vae_export_records_a_latent_scale(trained: dict[str, Path]) -> None:
     config = json.loads((trained["root"] / "vae_export" / "config.json").read_text())
     assert config["scaling_factor"] > 0 and config["block_out_channels"] == [32, 64, 128]
