@@ -93,14 +93,7 @@ class Engine:
             raise UserError(f"model {params.model!r} is not loaded here; loaded: {sorted(self.models)}")
         samples = prepare(model, params, init_image, mask)
         schedule = samples[0].schedule
-        done = 0
-        if self.store is not None and (found := checkpoint.load_newest(self.store, request_id, params.digest(),
-                                                                     self.stats)):  # fmt: skip
-            step, states = found
-            for sample, state in zip(samples, states, strict=True):
-                sample.state = state
-            done = step - schedule.start
-            self.on_event(Event("resumed", request_id, done, schedule.steps_to_run))
+        done = self._resume(request_id, params, samples)
         entry = Entry(
             id=request_id,
             group=(params.model, samples[0].state.latents.shape),
@@ -113,6 +106,20 @@ class Engine:
         )
         self.scheduler.add(entry)
         self.requests[request_id] = Request(request_id, params, model, samples, self.clock())
+
+    def _resume(self, request_id: str, params: GenerationParams, samples: list[Sample]) -> int:
+        """Put the newest valid checkpoint's states into `samples`; the steps it had done (or 0)."""
+        if self.store is None:
+            return 0
+        found = checkpoint.load_newest(self.store, request_id, params.digest(), self.stats)
+        if found is None:
+            return 0
+        step, states = found
+        for sample, state in zip(samples, states, strict=True):
+            sample.state = state
+        schedule = samples[0].schedule
+        self.on_event(Event("resumed", request_id, step - schedule.start, schedule.steps_to_run))
+        return step - schedule.start
 
     def cancel(self, request_id: str) -> bool:
         return self.scheduler.cancel(request_id)
