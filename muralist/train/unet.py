@@ -199,7 +199,7 @@ def export_unet(folder: Path, out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog=f"muralist train {__name__.rsplit('.', 1)[1]}", description=__doc__,
+        prog="muralist train unet", description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )  # fmt: skip
     parser.add_argument("--folder", type=Path, default=Path("data/train/unet"))

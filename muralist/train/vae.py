@@ -118,7 +118,7 @@ def export_vae(folder: Path, cache: Path, out: Path, n_scale: int = 2048) -> flo
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog=f"muralist train {__name__.rsplit('.', 1)[1]}", description=__doc__,
+        prog="muralist train vae", description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )  # fmt: skip
     parser.add_argument("--folder", type=Path, default=Path("data/train/vae"))
