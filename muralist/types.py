@@ -11,6 +11,7 @@ import dataclasses
 import enum
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,7 +107,7 @@ def _plain(value: Any) -> Any:
     return value.value if isinstance(value, enum.Enum) else value
 
 
-def _problems(p: GenerationParams):  # noqa: ANN202 - a generator of messages
+def _problems(p: GenerationParams) -> Iterator[str]:
     if not p.prompt.strip():
         yield "prompt is empty"
     if not 1 <= p.n <= MAX_IMAGES:

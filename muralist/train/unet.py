@@ -16,6 +16,7 @@ import argparse
 import copy
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -96,7 +97,7 @@ def _schedule() -> torch.Tensor:
     return NoiseSchedule.from_config(SCHEDULER_CONFIG).alphas_cumprod()
 
 
-def diffusion_loss(unet, latents: torch.Tensor, emb: torch.Tensor, alphas_cumprod: torch.Tensor,  # noqa: ANN001
+def diffusion_loss(unet: Any, latents: torch.Tensor, emb: torch.Tensor, alphas_cumprod: torch.Tensor,
                    generator: torch.Generator) -> torch.Tensor:  # fmt: skip
     # 1. A random timestep and noise per sample; x_t = sqrt(a) x0 + sqrt(1 - a) eps.
     t = torch.randint(0, len(alphas_cumprod), (len(latents),), generator=generator)
@@ -177,7 +178,7 @@ def save_progress(folder: Path, out: Path) -> int:
     return int(state["step"])
 
 
-def _load_progress(folder: Path, unet, ema) -> int:  # noqa: ANN001
+def _load_progress(folder: Path, unet: Any, ema: Any) -> int:
     from safetensors.torch import load_file
 
     weights = load_file(folder / "ema.safetensors")

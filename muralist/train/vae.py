@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import copy
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -49,7 +50,7 @@ def _gradients(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return x[..., 1:, :] - x[..., :-1, :], x[..., :, 1:] - x[..., :, :-1]
 
 
-def vae_loss(vae, images: torch.Tensor, generator: torch.Generator) -> tuple[torch.Tensor, dict[str, float]]:  # noqa: ANN001
+def vae_loss(vae: Any, images: torch.Tensor, generator: torch.Generator) -> tuple[torch.Tensor, dict[str, float]]:
     # 1. Encode, sample the posterior, decode.
     posterior = vae.encode(images).latent_dist
     z = posterior.mean + posterior.std * torch.randn(posterior.mean.shape, generator=generator)
