@@ -34,6 +34,39 @@ class Kind(enum.StrEnum):
     VARIATION = "variation"
 
 
+class Tier(enum.StrEnum):
+    """What a tenant pays for (DESIGN.md §6): it sets the step budget, quota and queue lane."""
+
+    FREE = "free"
+    PAID = "paid"
+    PRO = "pro"
+
+
+class Lane(enum.StrEnum):
+    """A queue lane; lanes share the workers by weight (4:2:1 by default)."""
+
+    PRO = "pro"
+    PAID = "paid"
+    FREE = "free"
+
+
+class JobStatus(enum.StrEnum):
+    """A job's state (DESIGN.md §4); only the queue store changes it."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    FINISHING = "finishing"
+    SUCCEEDED = "succeeded"
+    BLOCKED = "blocked"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    REVIEW = "review"
+
+    @property
+    def terminal(self) -> bool:
+        return self in (JobStatus.SUCCEEDED, JobStatus.BLOCKED, JobStatus.FAILED, JobStatus.CANCELLED)
+
+
 MAX_SEED = 2**63 - 1
 MAX_IMAGES = 4
 
