@@ -36,6 +36,14 @@ class Settings(BaseSettings):
     # Step-level checkpoints: every N denoising steps (0 = never), under data_dir/objects.
     checkpoint_every: int = 10
     models: dict[str, Path] = {}
+    # The job store and its lanes (muralist/queue). No URL: SQLite (WAL) at data_dir/muralist.db;
+    # several machines share one PostgreSQL: postgresql+psycopg://user@host/db.
+    database_url: str | None = None
+    lease_seconds: float = 30.0  # a worker that stops heartbeating loses its job after this long
+    max_attempts: int = 3  # claims of one job before it fails with the last error
+    lane_weights: dict[str, int] = {"pro": 4, "paid": 2, "free": 1}
+    promote_free_after_s: float = 30.0  # a free job waiting this long moves to the paid lane
+    tenant_running_cap: dict[str, int] = {"pro": 8, "paid": 4, "free": 2}  # running jobs per tenant, by tier
 
     @field_validator("device")
     @classmethod
