@@ -1,0 +1,431 @@
+"""The job store: the only code that changes a job's state. I/O lives here; the policy in lanes.py.
+
+    store = JobStore.open("sqlite:///data/muralist.db")
+    job_id = store.enqueue(tenant_id, params, step_budget=30, daily_images=25)
+    claim = store.claim("worker-a")                # a lease of `lease_s`, fencing token claim.fence
+    store.heartbeat(claim); store.progress(claim, 10, 30, checkpoint_ref)
+    store.complete(claim, images, device_seconds)  # False: the lease was lost, nothing was written
+
+A claim is a lease: the worker must heartbeat before it expires. A claim that expires is rescued by
+the next claimer (the job goes back to its lane at its old place and resumes from its newest step
+checkpoint) until `max_attempts` claims, then the job fails with the reason. Every write a worker
+makes is fenced: it names the token it was claimed with and changes nothing unless that token is
+still the job's and its lease has not expired, so a worker paused past its lease (GC, SIGSTOP, a
+network partition) can never overwrite the work of the worker that took over.
+
+Claims are atomic: on SQLite the transaction holds the write lock from its first statement
+(`BEGIN IMMEDIATE`, see db.py); on PostgreSQL the candidates are locked `FOR UPDATE SKIP LOCKED`, so
+concurrent claimers take different jobs without waiting on each other, and the final `UPDATE … WHERE
+state = 'queued'` is the last word either way. Lease times come from the database clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, and_, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
+
+from muralist.errors import UserError
+from muralist.queue import lanes
+from muralist.queue.db import connect, migrate
+from muralist.queue.events import CHANNEL, JobEvent, LocalBus
+from muralist.queue.tables import ApiKey, Image, Job, Tenant, Usage, db_now
+from muralist.types import GenerationParams, JobStatus, Lane, Tier
+
+LIVE = (JobStatus.RUNNING, JobStatus.FINISHING)
+DAY_S = 86_400  # POSIX days are exactly this long, so UTC midnight is `now - now % DAY_S`
+
+
+class QuotaExceededError(UserError):
+    """A tenant asked for more images than its daily quota has left."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A worker's hold on a job: valid while `fence` is the job's token and the lease is fresh."""
+
+    job_id: str
+    worker: str
+    fence: int
+    attempt: int
+    lane: Lane
+    params: GenerationParams
+    step_budget: int
+    checkpoint_ref: str | None
+
+
+@dataclass(frozen=True)
+class NewImage:
+    index: int
+    content_hash: str  # SHA-256 of the PNG bytes
+    object_key: str
+    params: dict[str, Any]
+    verdict: dict[str, Any] | None = None
+    parent_image_id: str | None = None
+
+
+@dataclass(frozen=True)
+class JobView:
+    id: str
+    tenant_id: str
+    state: JobStatus
+    tier: Tier
+    lane: Lane
+    step_budget: int
+    attempts: int
+    fence: int
+    lease_owner: str | None
+    progress_step: int
+    progress_total: int
+    checkpoint_ref: str | None
+    error: str | None
+    created_at: float
+    started_at: float | None
+    finished_at: float | None
+
+
+class JobStore:
+    def __init__(
+        self,
+        engine: Engine,
+        lane_config: lanes.LaneConfig | None = None,
+        lease_s: float = 30.0,
+        max_attempts: int = 3,
+    ):
+        if lease_s <= 0 or max_attempts < 1:
+            raise ValueError(f"need lease_s > 0 and max_attempts >= 1, got {lease_s} and {max_attempts}")
+        self.engine = engine
+        self.lane_config = lane_config or lanes.LaneConfig()
+        self.lease_s = lease_s
+        self.max_attempts = max_attempts
+        self.lane_state = lanes.LaneState()  # this claimer's stride state (each claimer keeps 4:2:1)
+        self.events = LocalBus()
+        self.postgres = engine.dialect.name == "postgresql"
+
+    @classmethod
+    def open(cls, url: str, **kwargs: Any) -> JobStore:
+        """Connect and bring the schema to the newest migration."""
+        engine = connect(url)
+        migrate(engine)
+        return cls(engine, **kwargs)
+
+    def now(self) -> float:
+        with self.engine.connect() as connection:
+            return float(connection.scalar(select(db_now())) or 0.0)
+
+    # ---------------------------------------------------------------------------------- tenants
+
+    def create_tenant(self, name: str, tier: Tier) -> str:
+        tenant_id = uuid.uuid4().hex
+        with self.engine.begin() as c:
+            c.execute(insert(Tenant).values(id=tenant_id, name=name, tier=Tier(tier).value,
+                                                       created_at=select(db_now()).scalar_subquery()))  # fmt: skip
+        return tenant_id
+
+    def add_api_key(self, tenant_id: str) -> str:
+        """A new key for the tenant; only its hash is kept, so this is the one time it is seen."""
+        key = "mur_" + secrets.token_urlsafe(32)
+        with self.engine.begin() as c:
+            c.execute(insert(ApiKey).values(id=uuid.uuid4().hex, tenant_id=tenant_id, key_hash=_hash(key),
+                                                       created_at=select(db_now()).scalar_subquery()))  # fmt: skip
+        return key
+
+    def tenant_for_key(self, key: str) -> tuple[str, Tier] | None:
+        query = (select(Tenant.id, Tenant.tier).join(ApiKey, ApiKey.tenant_id == Tenant.id)
+                 .where(ApiKey.key_hash == _hash(key), ApiKey.revoked_at.is_(None)))  # fmt: skip
+        with self.engine.connect() as c:
+            row = c.execute(query).first()
+        return None if row is None else (row.id, Tier(row.tier))
+
+    # ---------------------------------------------------------------------------------- intake
+
+    def enqueue(self, tenant_id: str, params: GenerationParams, step_budget: int, daily_images: int | None) -> str:
+        """Accept a job, checking the tenant's daily image quota in the same transaction."""
+        if step_budget < 1:
+            raise UserError(f"a job needs a step budget of at least 1, got {step_budget}")
+        if params.steps > step_budget:
+            raise UserError(f"the request asks for {params.steps} steps but its tier allows {step_budget}")
+        job_id = uuid.uuid4().hex
+        with self.engine.begin() as c:
+            tenant_query = select(Tenant.name, Tenant.tier).where(Tenant.id == tenant_id)
+            tenant = c.execute(tenant_query.with_for_update() if self.postgres else tenant_query).first()
+            if tenant is None:
+                raise UserError(f"no tenant with id {tenant_id!r}")
+            now = _now(c)
+            if daily_images is not None:
+                used = c.scalar(select(func.coalesce(func.sum(Job.images), 0)).where(
+                    Job.tenant_id == tenant_id, Job.created_at >= now - now % DAY_S,
+                    Job.state.not_in([JobStatus.FAILED.value, JobStatus.CANCELLED.value])))  # fmt: skip
+                if int(used or 0) + params.n > daily_images:
+                    raise QuotaExceededError(
+                        f"tenant {tenant.name!r} ({tenant.tier}) has used {used} of its {daily_images} images today "
+                        f"and this request asks for {params.n} more; the quota resets at 00:00 UTC"
+                    )
+            tier = Tier(tenant.tier)
+            c.execute(insert(Job).values(
+                id=job_id, tenant_id=tenant_id, params=params.to_dict(), images=params.n, tier=tier.value,
+                lane=lanes.TIER_LANE[tier].value, step_budget=step_budget, state=JobStatus.QUEUED.value,
+                created_at=now, enqueued_at=now, attempts=0, fence=0, progress_step=0, progress_total=0,
+                device_seconds=0.0))  # fmt: skip
+            events = [JobEvent(job_id, "state", JobStatus.QUEUED.value)]
+            self._notify(c, events)
+        self._publish(events)
+        return job_id
+
+    # ---------------------------------------------------------------------------------- claims
+
+    def claim(self, worker: str) -> Claim | None:
+        """Lease the job the lane policy picks next, or None when nothing may start now."""
+        for _ in range(8):  # another claimer may win the row between our read and our write
+            with self.engine.begin() as c:
+                now = _now(c)
+                events = self._rescue(c, now)
+                chosen = self._pick(c, now)
+                claim = None if chosen is None else self._take(c, chosen, worker, now)
+                if claim is not None:
+                    events.append(JobEvent(claim.job_id, "state", JobStatus.RUNNING.value))
+                self._notify(c, events)
+            self._publish(events)
+            if chosen is None or claim is not None:
+                return claim
+        return None
+
+    def _pick(self, c: Connection, now: float) -> lanes.Pick | None:
+        # Only each tenant's oldest queued job can start (FIFO per tenant), so only heads are read.
+        rank = func.row_number().over(partition_by=Job.tenant_id, order_by=(Job.enqueued_at, Job.id)).label("rank")
+        ranked = select(Job.id, rank).where(Job.state == JobStatus.QUEUED.value).subquery()
+        heads = select(Job.id, Job.tenant_id, Job.tier, Job.enqueued_at).where(
+            Job.id.in_(select(ranked.c.id).where(ranked.c.rank == 1)), Job.state == JobStatus.QUEUED.value
+        )
+        if self.postgres:
+            heads = heads.with_for_update(skip_locked=True, of=Job)  # fmt: skip
+        waiting = [lanes.Waiting(r.id, r.tenant_id, Tier(r.tier), r.enqueued_at) for r in c.execute(heads)]
+        if not waiting:
+            return None
+        running_query = (select(Job.tenant_id, func.count()).where(Job.state.in_([s.value for s in LIVE]))
+                         .group_by(Job.tenant_id))  # fmt: skip
+        running = {tenant: int(n) for tenant, n in c.execute(running_query).tuples()}
+        return lanes.pick(waiting, running, now, self.lane_state, self.lane_config)
+
+    def _take(self, c: Connection, chosen: lanes.Pick, worker: str, now: float) -> Claim | None:
+        row = c.execute(
+            update(Job)
+            .where(Job.id == chosen.id, Job.state == JobStatus.QUEUED.value)
+            .values(
+                state=JobStatus.RUNNING.value,
+                lane=chosen.lane.value,
+                lease_owner=worker,
+                lease_expires_at=now + self.lease_s,
+                fence=Job.fence + 1,
+                attempts=Job.attempts + 1,
+                started_at=func.coalesce(Job.started_at, now),
+            )
+            .returning(Job.fence, Job.attempts, Job.params, Job.step_budget, Job.checkpoint_ref)  # fmt: skip
+        ).first()
+        if row is None:
+            return None
+        self.lane_state = lanes.advance(self.lane_state, chosen, self.lane_config)
+        params = GenerationParams.from_dict(row.params)
+        return Claim(chosen.id, worker, row.fence, row.attempts, chosen.lane, params, row.step_budget,
+                     row.checkpoint_ref)  # fmt: skip
+
+    def rescue(self) -> list[str]:
+        """Put jobs whose lease expired back in their lane (or fail them after max_attempts)."""
+        with self.engine.begin() as c:
+            events = self._rescue(c, _now(c))
+            self._notify(c, events)
+        self._publish(events)
+        return [e.job_id for e in events]
+
+    def _rescue(self, c: Connection, now: float) -> list[JobEvent]:
+        expired = and_(Job.state.in_([s.value for s in LIVE]), Job.lease_expires_at < now)
+        failed = c.execute(
+            update(Job)
+            .where(expired, Job.attempts >= self.max_attempts)
+            .values(
+                state=JobStatus.FAILED.value,
+                finished_at=now,
+                lease_expires_at=None,
+                error=f"gave up after {self.max_attempts} attempts: the last worker stopped renewing "
+                "its lease (it crashed, hung or was cut off)",
+            )
+            .returning(Job.id, Job.error)  # fmt: skip
+        ).all()
+        requeued = c.execute(
+            update(Job)
+            .where(expired)
+            .values(
+                state=JobStatus.QUEUED.value, lease_owner=None, lease_expires_at=None, lane=Job.tier
+            )  # back to its own lane; promotion is re-derived
+            .returning(Job.id)  # fmt: skip
+        ).all()
+        return [JobEvent(r.id, "state", JobStatus.FAILED.value, error=r.error) for r in failed] + [
+            JobEvent(r.id, "state", JobStatus.QUEUED.value) for r in requeued
+        ]
+
+    # ---------------------------------------------------------------------------------- fenced writes
+
+    def _fenced(self, claim: Claim, now: Any) -> Any:
+        return and_(Job.id == claim.job_id, Job.fence == claim.fence, Job.state.in_([s.value for s in LIVE]),
+                    Job.lease_expires_at > now)  # fmt: skip
+
+    def heartbeat(self, claim: Claim) -> bool:
+        """Renew the lease; False: the job is no longer this worker's (stop working on it)."""
+        with self.engine.begin() as c:
+            now = _now(c)
+            return c.execute(update(Job).where(self._fenced(claim, now))
+                             .values(lease_expires_at=now + self.lease_s)).rowcount == 1  # fmt: skip
+
+    def progress(self, claim: Claim, step: int, total: int, checkpoint_ref: str | None = None) -> bool:
+        """Record progress (and the newest checkpoint); renews the lease too. False: lease lost."""
+        values: dict[str, Any] = {"progress_step": step, "progress_total": total}
+        if checkpoint_ref is not None:
+            values["checkpoint_ref"] = checkpoint_ref
+        with self.engine.begin() as c:
+            now = _now(c)
+            ok = c.execute(update(Job).where(self._fenced(claim, now))
+                           .values(lease_expires_at=now + self.lease_s, **values)).rowcount == 1  # fmt: skip
+            events = [JobEvent(claim.job_id, "progress", JobStatus.RUNNING.value, step, total)] if ok else []
+            self._notify(c, events)
+        self._publish(events)
+        return ok
+
+    def finishing(self, claim: Claim) -> bool:
+        """Denoising is done; decoding, screening and storing the images has begun."""
+        return self._transition(claim, JobStatus.FINISHING, {})
+
+    def complete(self, claim: Claim, images: Sequence[NewImage], device_seconds: float = 0.0) -> bool:
+        """Record the images and `succeeded`, with the usage; False (and nothing written) if the lease was lost."""
+        with self.engine.begin() as c:
+            now = _now(c)
+            row = c.execute(
+                update(Job)
+                .where(self._fenced(claim, now))
+                .values(
+                    state=JobStatus.SUCCEEDED.value,
+                    finished_at=now,
+                    lease_expires_at=None,
+                    device_seconds=Job.device_seconds + device_seconds,
+                    progress_step=Job.progress_total,
+                )
+                .returning(Job.tenant_id)  # fmt: skip
+            ).first()
+            if row is None:
+                return False
+            if images:
+                c.execute(insert(Image), [
+                    {"id": uuid.uuid4().hex, "job_id": claim.job_id, "index": im.index, "content_hash": im.content_hash,
+                     "object_key": im.object_key, "params": im.params, "verdict": im.verdict,
+                     "parent_image_id": im.parent_image_id, "created_at": now} for im in images])  # fmt: skip
+            self._add_usage(c, row.tenant_id, now, len(images), device_seconds)
+            events = [JobEvent(claim.job_id, "state", JobStatus.SUCCEEDED.value)]
+            self._notify(c, events)
+        self._publish(events)
+        return True
+
+    def fail(self, claim: Claim, error: str, retry: bool = False) -> JobStatus | None:
+        """A failed attempt: back to the lane if `retry` and attempts remain, else `failed`. None: lease lost."""
+        again = retry and claim.attempt < self.max_attempts
+        state = JobStatus.QUEUED if again else JobStatus.FAILED
+        values: dict[str, Any] = {"error": error}
+        if again:
+            values.update(lease_owner=None, lease_expires_at=None, lane=Job.tier)
+        return state if self._transition(claim, state, values) else None
+
+    def _transition(self, claim: Claim, state: JobStatus, values: dict[str, Any]) -> bool:
+        with self.engine.begin() as c:
+            now = _now(c)
+            if state.terminal:
+                values = {**values, "finished_at": now, "lease_expires_at": None}
+            ok = c.execute(update(Job).where(self._fenced(claim, now)).values(state=state.value, **values)).rowcount
+            events = [JobEvent(claim.job_id, "state", state.value, error=values.get("error"))] if ok else []
+            self._notify(c, events)
+        self._publish(events)
+        return ok == 1
+
+    def cancel(self, job_id: str) -> bool:
+        """Cancel a job that has not ended; its worker learns at its next heartbeat and stops."""
+        with self.engine.begin() as c:
+            now = _now(c)
+            ok = c.execute(update(Job).where(Job.id == job_id, Job.state.in_(
+                [JobStatus.QUEUED.value, *(s.value for s in LIVE)])).values(
+                state=JobStatus.CANCELLED.value, finished_at=now, lease_expires_at=None)).rowcount == 1  # fmt: skip
+            events = [JobEvent(job_id, "state", JobStatus.CANCELLED.value)] if ok else []
+            self._notify(c, events)
+        self._publish(events)
+        return ok
+
+    # ---------------------------------------------------------------------------------- reads
+
+    def job(self, job_id: str) -> JobView:
+        with self.engine.connect() as c:
+            row = c.execute(select(Job.__table__).where(Job.id == job_id)).first()
+        if row is None:
+            raise KeyError(f"no job {job_id}")
+        return JobView(row.id, row.tenant_id, JobStatus(row.state), Tier(row.tier), Lane(row.lane), row.step_budget,
+                       row.attempts, row.fence, row.lease_owner, row.progress_step, row.progress_total,
+                       row.checkpoint_ref, row.error, row.created_at, row.started_at, row.finished_at)  # fmt: skip
+
+    def images(self, job_id: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as c:
+            rows = c.execute(select(Image.__table__).where(Image.job_id == job_id).order_by(Image.index))
+            return [dict(r._mapping) for r in rows]
+
+    def counts(self) -> dict[JobStatus, int]:
+        """Jobs by state (what `worker --until-idle` and a dashboard watch)."""
+        with self.engine.connect() as c:
+            rows = c.execute(select(Job.state, func.count()).group_by(Job.state)).tuples()
+            return {JobStatus(state): int(n) for state, n in rows}
+
+    def usage(self, tenant_id: str) -> list[tuple[str, int, float]]:
+        query = select(Usage.day, Usage.images, Usage.device_seconds).where(Usage.tenant_id == tenant_id)
+        with self.engine.connect() as c:
+            return [(r.day, r.images, r.device_seconds) for r in c.execute(query.order_by(Usage.day))]
+
+    def estimate(self, job_id: str, slots: int, job_s: float) -> lanes.Estimate:
+        """A waiting job's place in line and time until it starts, by the lane policy."""
+        with self.engine.connect() as c:
+            now = _now(c)
+            rows = c.execute(select(Job.id, Job.tenant_id, Job.tier, Job.enqueued_at)
+                             .where(Job.state == JobStatus.QUEUED.value)).all()  # fmt: skip
+        waiting = [lanes.Waiting(r.id, r.tenant_id, Tier(r.tier), r.enqueued_at) for r in rows]
+        return lanes.estimate(job_id, waiting, now, self.lane_state, self.lane_config, slots, job_s)
+
+    # ---------------------------------------------------------------------------------- helpers
+
+    def _add_usage(self, c: Connection, tenant_id: str, now: float, images: int, seconds: float) -> None:
+        day = time.strftime("%Y-%m-%d", time.gmtime(now))
+        upsert = pg_insert(Usage) if self.postgres else sqlite_insert(Usage)
+        c.execute(upsert.values(tenant_id=tenant_id, day=day, images=images, device_seconds=seconds)
+                  .on_conflict_do_update(index_elements=[Usage.tenant_id, Usage.day], set_={
+                      "images": Usage.images + images, "device_seconds": Usage.device_seconds + seconds}))  # fmt: skip
+
+    def _notify(self, c: Connection, events: list[JobEvent]) -> None:
+        """On PostgreSQL: queue the events in this transaction; they are delivered only if it commits."""
+        if self.postgres:
+            for event in events:
+                c.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL,
+                                                                          "payload": event.to_json()})  # fmt: skip
+
+    def _publish(self, events: list[JobEvent]) -> None:
+        """On SQLite: tell this process's listeners, after the commit."""
+        if not self.postgres:
+            for event in events:
+                self.events.publish(event)
+
+
+def _now(c: Connection) -> float:
+    return float(c.scalar(select(db_now())) or 0.0)
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
