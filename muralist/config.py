@@ -44,6 +44,25 @@ class Settings(BaseSettings):
     lane_weights: dict[str, int] = {"pro": 4, "paid": 2, "free": 1}
     promote_free_after_s: float = 30.0  # a free job waiting this long moves to the paid lane
     tenant_running_cap: dict[str, int] = {"pro": 8, "paid": 4, "free": 2}  # running jobs per tenant, by tier
+    # --- storage, delivery, provenance (muralist/storage, muralist/finishing) ---
+    # Objects: "local" (data_dir/objects) or "s3" (any S3-compatible endpoint; credentials from
+    # the usual AWS_* variables or ~/.aws, never from here).
+    object_store: Literal["local", "s3"] = "local"
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None  # e.g. http://minio:9000; None: AWS
+    s3_region: str | None = None
+    s3_prefix: str = ""  # keys live under this prefix in the bucket
+    # Signed image URLs: HMAC key (None: created once in data_dir/secrets/url-signing.key), lifetime.
+    url_signing_key: str | None = None
+    url_ttl_s: int = 3600
+    # C2PA signing: a real ES256 certificate chain (PEM, signer first) and key; None: a local CA
+    # created in data_dir/c2pa. Trust anchors (PEM) make `muralist verify` say Trusted.
+    c2pa_cert: Path | None = None
+    c2pa_key: Path | None = None
+    c2pa_tsa_url: str | None = None
+    c2pa_trust_anchors: Path | None = None
+    png_prompt: bool = True  # False: the PNG text chunk records a hash of the prompt, not the prompt
+    # --- end storage, delivery, provenance ---
 
     @field_validator("device")
     @classmethod
