@@ -93,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.set_defaults(handler=_eval)
 
     bench = commands.add_parser("bench", help="measure the engine on this machine")
-    bench.add_argument("what", choices=["engine"])
+    bench.add_argument("what", choices=["engine", "queue"], help="engine: on this machine; queue: the lane policy")
     bench.add_argument("--model", default=None, help="registered model name or directory (default: settings)")
     bench.add_argument("--requests", type=int, default=12, help="requests per run (each of --images images)")
     bench.add_argument("--images", type=int, default=4)
@@ -102,6 +102,19 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--loads", default="0.5,0.8", help="arrival rates as fractions of sequential capacity")
     bench.add_argument("--json", type=Path, default=None, help="also write the figures here")
     bench.set_defaults(handler=_bench)
+
+    # --- queue worker (issue 5) ---
+    work = commands.add_parser("worker", help="claim jobs from the job store and run them")
+    work.add_argument("--database-url", default=None, help="default: settings (SQLite in the data dir)")
+    work.add_argument("--data-dir", type=Path, default=None, help="objects and the SQLite file (default: settings)")
+    work.add_argument("--slots", type=int, default=4, help="jobs in the engine at once")
+    work.add_argument("--max-batch", type=int, default=8, help="samples per UNet call")
+    work.add_argument("--lease-seconds", type=float, default=None, help="default: settings (30)")
+    work.add_argument("--until-idle", action="store_true", help="exit when no job is queued or running")
+    work.add_argument("--device", default=None, help="cpu, cuda, cuda:N (default from settings)")
+    work.add_argument("--dtype", default=None, choices=["float32", "float16", "bfloat16"])
+    work.set_defaults(handler=_worker)
+    # --- end queue worker ---
     return parser
 
 
@@ -205,6 +218,8 @@ def _load_named_model(name: str | None) -> Model:
 def _bench(args: argparse.Namespace) -> int:
     from muralist.engine.bench import run_bench
 
+    if args.what == "queue":
+        return _bench_queue(args)
     try:
         loads = tuple(float(x) for x in args.loads.split(","))
     except ValueError:
@@ -216,6 +231,52 @@ def _bench(args: argparse.Namespace) -> int:
     if args.json:
         args.json.write_text(text + "\n")
     return 0
+
+
+# --- queue worker and bench (issue 5) ---
+def _worker(args: argparse.Namespace) -> int:
+    import signal
+
+    from muralist.config import load_settings
+    from muralist.engine.worker import Worker
+    from muralist.models.loading import load_model
+    from muralist.models.registry import resolve_model
+    from muralist.queue.db import database_url
+    from muralist.queue.lanes import LaneConfig
+    from muralist.queue.store import JobStore
+
+    overrides = {k: v for k, v in (("device", args.device), ("dtype", args.dtype), ("data_dir", args.data_dir),
+                                   ("database_url", args.database_url), ("lease_seconds", args.lease_seconds))
+                 if v is not None}  # fmt: skip
+    settings = load_settings(**overrides)
+    lane_config = LaneConfig.from_settings(settings.lane_weights, settings.promote_free_after_s,
+                                           settings.tenant_running_cap)  # fmt: skip
+    store = JobStore.open(database_url(settings.database_url, settings.data_dir), lane_config=lane_config,
+                          lease_s=settings.lease_seconds, max_attempts=settings.max_attempts)  # fmt: skip
+
+    def load(name: str) -> Model:
+        return load_model(resolve_model(name, settings), name, settings.device, settings.dtype)
+
+    worker = Worker(store, LocalStore(settings.data_dir / "objects"), load, slots=args.slots,
+                    max_batch=args.max_batch, checkpoint_every=settings.checkpoint_every)  # fmt: skip
+    signal.signal(signal.SIGTERM, worker.stop)
+    signal.signal(signal.SIGINT, worker.stop)
+    done = worker.run(until_idle=args.until_idle)
+    print(f"worker {worker.worker_id}: {done} job(s) completed", file=sys.stderr)
+    return 0
+
+
+def _bench_queue(args: argparse.Namespace) -> int:
+    from muralist.queue.bench import format_table, run_queue_bench
+
+    figures = run_queue_bench()
+    print(format_table(figures))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+    return 0
+
+
+# --- end queue worker and bench ---
 
 
 def _run(

@@ -8,7 +8,7 @@ A lane that was idle rejoins at the current virtual time, so it cannot bank cred
 An idle lane's share goes to the others: the policy is work-conserving.
 
 Inside a lane, tenants take turns: the tenant served least recently goes first (round robin, so one
-noisy tenant cannot take a lane) and each tenant's own jobs run in the order they came (FIFO).
+noisy tenant cannot take a lane) and each tenant's own jobs in that lane run in the order they came.
 Waiting earns a bonus: a free job that has waited `promote_free_after_s` is promoted to the paid
 lane, where promoted jobs go before native ones (oldest first), so no free job waits much longer
 than the promotion threshold plus one paid-lane turn, however busy the lanes are. Among tenants
@@ -106,16 +106,16 @@ def pick(
     waiting: Iterable[Waiting], running: Mapping[str, int], now: float, state: LaneState, config: LaneConfig
 ) -> Pick | None:
     """The job to start next, or None when nothing may start (empty, or every tenant at its cap)."""
-    heads: dict[str, Waiting] = {}
+    heads: dict[tuple[str, Lane], tuple[Waiting, bool]] = {}
     for job in waiting:
-        head = heads.get(job.tenant)
-        if head is None or (job.enqueued_at, job.id) < (head.enqueued_at, head.id):
-            heads[job.tenant] = job
+        lane, promoted = lane_of(job, now, config)
+        head = heads.get((job.tenant, lane))
+        if head is None or (job.enqueued_at, job.id) < (head[0].enqueued_at, head[0].id):
+            heads[job.tenant, lane] = job, promoted
     by_lane: dict[Lane, list[tuple[tuple, Pick]]] = {}
-    for tenant, job in heads.items():
+    for (tenant, lane), (job, promoted) in heads.items():
         if running.get(tenant, 0) >= config.cap(job.tier):
             continue
-        lane, promoted = lane_of(job, now, config)
         order = (not promoted, state.last_served.get(tenant, -1), job.enqueued_at, job.id)
         by_lane.setdefault(lane, []).append((order, Pick(job.id, tenant, lane, promoted, now - job.enqueued_at)))
     if not by_lane:

@@ -341,6 +341,11 @@ class JobStore:
             values.update(lease_owner=None, lease_expires_at=None, lane=Job.tier)
         return state if self._transition(claim, state, values) else None
 
+    def release(self, claim: Claim) -> bool:
+        """Hand a job back unfinished (its worker is shutting down): it waits again at its old place."""
+        values = {"lease_owner": None, "lease_expires_at": None, "lane": Job.tier, "attempts": Job.attempts - 1}
+        return self._transition(claim, JobStatus.QUEUED, values)
+
     def _transition(self, claim: Claim, state: JobStatus, values: dict[str, Any]) -> bool:
         with self.engine.begin() as c:
             now = _now(c)
