@@ -93,7 +93,8 @@ def _parser() -> argparse.ArgumentParser:
     ev.set_defaults(handler=_eval)
 
     bench = commands.add_parser("bench", help="measure the engine on this machine")
-    bench.add_argument("what", choices=["engine", "queue"], help="engine: on this machine; queue: the lane policy")
+    bench.add_argument("what", choices=["engine", "queue", "watermark"],
+                       help="engine: this machine; queue: the lane policy; watermark: recovery and PSNR")  # fmt: skip
     bench.add_argument("--model", default=None, help="registered model name or directory (default: settings)")
     bench.add_argument("--requests", type=int, default=12, help="requests per run (each of --images images)")
     bench.add_argument("--images", type=int, default=4)
@@ -115,6 +116,15 @@ def _parser() -> argparse.ArgumentParser:
     work.add_argument("--dtype", default=None, choices=["float32", "float16", "bfloat16"])
     work.set_defaults(handler=_worker)
     # --- end queue worker ---
+    # --- verify and bench watermark (issue 8) ---
+    bench.add_argument("--samples", type=int, default=200, help="watermark: images to measure (default 200)")
+    ver = commands.add_parser("verify", help="check an image's invisible watermark and C2PA manifest")
+    ver.add_argument("file", type=Path)
+    ver.add_argument("--trust", type=Path, default=None,
+                     help="trust anchors (PEM), e.g. data/c2pa/root.pem (default: c2pa_trust_anchors)")  # fmt: skip
+    ver.add_argument("--json", action="store_true", help="print the report as JSON")
+    ver.set_defaults(handler=_verify)
+    # --- end verify and bench watermark ---
     return parser
 
 
@@ -220,6 +230,8 @@ def _bench(args: argparse.Namespace) -> int:
 
     if args.what == "queue":
         return _bench_queue(args)
+    if args.what == "watermark":
+        return _bench_watermark(args)
     try:
         loads = tuple(float(x) for x in args.loads.split(","))
     except ValueError:
@@ -277,6 +289,37 @@ def _bench_queue(args: argparse.Namespace) -> int:
 
 
 # --- end queue worker and bench ---
+
+
+# --- verify and bench watermark (issue 8) ---
+def _verify(args: argparse.Namespace) -> int:
+    """Exit 0 when the C2PA manifest validates, 1 when it is missing or invalid."""
+    from muralist.config import load_settings
+    from muralist.finishing.verify import as_dict, render, verify_bytes
+
+    trust = args.trust or load_settings().c2pa_trust_anchors
+    if trust is not None and not trust.is_file():
+        raise UserError(f"trust anchors {trust} is not a file (expected PEM certificates)")
+    if not args.file.is_file():
+        raise UserError(f"cannot verify {args.file}: no such file")
+    report = verify_bytes(args.file.read_bytes(), str(args.file), trust.read_bytes() if trust else None)
+    print(json.dumps(as_dict(report), indent=2) if args.json else render(report))
+    return 0 if report.ok() else EXIT_FAILED
+
+
+def _bench_watermark(args: argparse.Namespace) -> int:
+    from muralist.finishing.bench_watermark import run_watermark_bench
+
+    if args.samples < 1:
+        raise UserError(f"--samples must be at least 1, got {args.samples}")
+    text = json.dumps(run_watermark_bench(args.samples), indent=2)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n")
+    return 0
+
+
+# --- end verify and bench watermark ---
 
 
 def _run(
