@@ -70,8 +70,14 @@ class Worker:
     _stopping: bool = False
 
     def __post_init__(self) -> None:
-        self.engine = Engine({}, max_batch=self.max_batch, store=self.objects, checkpoint_every=self.checkpoint_every,
-                             preview_every=0, on_event=self._on_event)  # fmt: skip
+        self.engine = Engine(
+            {},
+            max_batch=self.max_batch,
+            store=self.objects,
+            checkpoint_every=self.checkpoint_every,
+            preview_every=0,
+            on_event=self._on_event,
+        )
         self.crash_at = os.environ.get(CRASH_AT)
 
     def stop(self, *_: object) -> None:
@@ -105,11 +111,17 @@ class Worker:
 
     def _admit(self, claim: Claim) -> None:
         params = claim.params
+        if claim.job_id in self.active:  # our own lease ran out and we took the job again: keep running it
+            self.active[claim.job_id].claim = claim
+            return
         try:
             if params.kind != Kind.TXT2IMG:
                 raise UserError(f"this worker runs txt2img jobs only so far; got a {params.kind.value} job")
             if params.model not in self.engine.models:
                 self.engine.models[params.model] = self.load_model(params.model)
+                if not self.store.heartbeat(claim):  # loading took longer than the lease
+                    self.say(f"job {claim.job_id}: lease lost while loading {params.model}; left to the queue")
+                    return
             self.active[claim.job_id] = Active(claim, time.monotonic())
             self.engine.submit(claim.job_id, params, budget=claim.step_budget, priority=(LANE_ORDER.index(claim.lane),))
         except UserError as exc:  # the job cannot run anywhere as it is: no retry
@@ -180,8 +192,13 @@ class Worker:
             if result.pixels is None:
                 errors.append(f"image {result.index}: {result.error}")
                 continue
-            metadata = {"params": result.params.to_dict(), "request_seed": claim.params.seed, "index": result.index,
-                        "job": claim.job_id, "muralist": __version__}  # fmt: skip
+            metadata = {
+                "params": result.params.to_dict(),
+                "request_seed": claim.params.seed,
+                "index": result.index,
+                "job": claim.job_id,
+                "muralist": __version__,
+            }
             png = png_bytes(result.pixels, metadata)
             digest = hashlib.sha256(png).hexdigest()
             key = f"images/{digest}.png"

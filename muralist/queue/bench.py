@@ -127,8 +127,9 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))]
 
 
-def tenants(tier: Tier, count: int, rate: float, prefix: str = "", start: float = 0.0,
-            end: float = float("inf")) -> list[Traffic]:  # fmt: skip
+def tenants(
+    tier: Tier, count: int, rate: float, prefix: str = "", start: float = 0.0, end: float = float("inf")
+) -> list[Traffic]:
     return [Traffic(f"{prefix}{tier.value}-{i}", tier, rate / count, start, end) for i in range(count)]
 
 
@@ -136,8 +137,11 @@ def backlogged(config: lanes.LaneConfig) -> dict[str, Any]:
     total = sum(config.weights.values())
     # 120 % in all: Pro and Paid a little over their shares, Free at twice its lane's share, so that
     # its lane stays backlogged although its older jobs keep leaving it by promotion.
-    traffic = [*tenants(Tier.PRO, 3, 0.6 * CAPACITY), *tenants(Tier.PAID, 5, 0.3 * CAPACITY),
-               *tenants(Tier.FREE, 10, 0.3 * CAPACITY)]  # fmt: skip
+    traffic = [
+        *tenants(Tier.PRO, 3, 0.6 * CAPACITY),
+        *tenants(Tier.PAID, 5, 0.3 * CAPACITY),
+        *tenants(Tier.FREE, 10, 0.3 * CAPACITY),
+    ]
     done = Simulation(config).run(traffic, until=1800.0)
     window = [d for d in done if d.started > WARMUP_S and len(d.lanes_backlogged) == 3]
     share = {lane.value: sum(d.lane == lane for d in window) / max(1, len(window)) for lane in Lane}
@@ -148,9 +152,12 @@ def backlogged(config: lanes.LaneConfig) -> dict[str, Any]:
 def paid_spike(config: lanes.LaneConfig) -> dict[str, Any]:
     spike = (3600.0, 5400.0)  # an hour of steady traffic (long enough for a stable p95), then 30 min
     steady = {Tier.PRO: 0.3 * CAPACITY, Tier.PAID: 0.7 * CAPACITY, Tier.FREE: 0.2 * CAPACITY}  # 120 %
-    traffic = [*tenants(Tier.PRO, 3, steady[Tier.PRO]), *tenants(Tier.PAID, 5, steady[Tier.PAID]),
-               *tenants(Tier.FREE, 10, steady[Tier.FREE]),
-               *tenants(Tier.PAID, 20, 9 * steady[Tier.PAID], "spike-", *spike)]  # fmt: skip
+    traffic = [
+        *tenants(Tier.PRO, 3, steady[Tier.PRO]),
+        *tenants(Tier.PAID, 5, steady[Tier.PAID]),
+        *tenants(Tier.FREE, 10, steady[Tier.FREE]),
+        *tenants(Tier.PAID, 20, 9 * steady[Tier.PAID], "spike-", *spike),
+    ]
     done = Simulation(config, seed=1).run(traffic, until=spike[1])
     pro_before = [d.wait for d in done if d.tier == Tier.PRO and WARMUP_S < d.arrived < spike[0]]
     pro_during = [d.wait for d in done if d.tier == Tier.PRO and spike[0] <= d.arrived < spike[1]]
@@ -169,9 +176,12 @@ def paid_spike(config: lanes.LaneConfig) -> dict[str, Any]:
 
 def flood(config: lanes.LaneConfig) -> dict[str, Any]:
     others = 6
-    traffic = [*tenants(Tier.PRO, 3, 0.2 * CAPACITY), *tenants(Tier.PAID, 5, 0.3 * CAPACITY),
-               *tenants(Tier.FREE, others, 0.2 * CAPACITY),
-               Traffic("flooder", Tier.FREE, 2.0 * CAPACITY)]  # fmt: skip
+    traffic = [
+        *tenants(Tier.PRO, 3, 0.2 * CAPACITY),
+        *tenants(Tier.PAID, 5, 0.3 * CAPACITY),
+        *tenants(Tier.FREE, others, 0.2 * CAPACITY),
+        Traffic("flooder", Tier.FREE, 2.0 * CAPACITY),
+    ]
     done = Simulation(config, seed=2).run(traffic, until=1800.0)
     # Fair share: at each start of a free job while another free tenant waited, 1 / (tenants waiting).
     contested = [d for d in done if d.tier == Tier.FREE and d.started > WARMUP_S and d.rivals]
@@ -187,16 +197,28 @@ def _rows(done: list[Done]) -> list[dict[str, Any]]:
     for what, groups in (("lane", Lane), ("tier", Tier)):
         for group in groups:
             waits = [d.wait for d in measured if getattr(d, what) == group]
-            rows.append({"by": what, "name": group.value, "jobs": len(waits),
-                         "share": len(waits) / max(1, len(measured)),
-                         "wait_p50_s": percentile(waits, 50), "wait_p95_s": percentile(waits, 95)})  # fmt: skip
+            rows.append(
+                {
+                    "by": what,
+                    "name": group.value,
+                    "jobs": len(waits),
+                    "share": len(waits) / max(1, len(measured)),
+                    "wait_p50_s": percentile(waits, 50),
+                    "wait_p95_s": percentile(waits, 95),
+                }
+            )
     return rows
 
 
 def run_queue_bench(config: lanes.LaneConfig | None = None) -> dict[str, Any]:
     config = config or lanes.LaneConfig()
-    return {"backlogged": backlogged(config), "paid_spike": paid_spike(config), "flood": flood(config),
-            "workers": WORKERS, "job_s": list(JOB_S)}  # fmt: skip
+    return {
+        "backlogged": backlogged(config),
+        "paid_spike": paid_spike(config),
+        "flood": flood(config),
+        "workers": WORKERS,
+        "job_s": list(JOB_S),
+    }
 
 
 def format_table(figures: dict[str, Any]) -> str:
@@ -204,8 +226,10 @@ def format_table(figures: dict[str, Any]) -> str:
     for scenario in ("backlogged", "paid_spike", "flood"):
         lines += ["", f"{scenario}", f"  {'':5} {'':6} {'jobs':>6} {'share':>7} {'p50':>8} {'p95':>8}"]
         for r in figures[scenario]["table"]:
-            lines.append(f"  {r['by']:5} {r['name']:6} {r['jobs']:6d} {r['share']:7.1%} "
-                         f"{r['wait_p50_s']:8.1f} {r['wait_p95_s']:8.1f}")  # fmt: skip
+            lines.append(
+                f"  {r['by']:5} {r['name']:6} {r['jobs']:6d} {r['share']:7.1%} "
+                f"{r['wait_p50_s']:8.1f} {r['wait_p95_s']:8.1f}"
+            )
         summary = {k: v for k, v in figures[scenario].items() if k != "table"}
         lines.append("  " + ", ".join(f"{k}={_short(v)}" for k, v in summary.items()))
     return "\n".join(lines)

@@ -36,8 +36,9 @@ def connect(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise UserError(f"cannot parse the database URL {url!r}; expected sqlite:///PATH or "
-                        "postgresql+psycopg://USER@HOST:PORT/DB") from None  # fmt: skip
+        raise UserError(
+            f"cannot parse the database URL {url!r}; expected sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DB"
+        ) from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})

@@ -55,8 +55,9 @@ class LaneConfig:
     ) -> LaneConfig:
         """Build from the plain names used in settings; an unknown lane or tier name is an error."""
         try:
-            return cls({Lane(k): v for k, v in weights.items()}, promote_free_after_s,
-                       {Tier(k): v for k, v in caps.items()})  # fmt: skip
+            return cls(
+                {Lane(k): v for k, v in weights.items()}, promote_free_after_s, {Tier(k): v for k, v in caps.items()}
+            )
         except ValueError as exc:
             raise ValueError(f"lane settings: {exc} (lanes and tiers are pro, paid, free)") from None
 

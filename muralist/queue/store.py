@@ -127,21 +127,33 @@ class JobStore:
     def create_tenant(self, name: str, tier: Tier) -> str:
         tenant_id = uuid.uuid4().hex
         with self.engine.begin() as c:
-            c.execute(insert(Tenant).values(id=tenant_id, name=name, tier=Tier(tier).value,
-                                                       created_at=select(db_now()).scalar_subquery()))  # fmt: skip
+            c.execute(
+                insert(Tenant).values(
+                    id=tenant_id, name=name, tier=Tier(tier).value, created_at=select(db_now()).scalar_subquery()
+                )
+            )
         return tenant_id
 
     def add_api_key(self, tenant_id: str) -> str:
         """A new key for the tenant; only its hash is kept, so this is the one time it is seen."""
         key = "mur_" + secrets.token_urlsafe(32)
         with self.engine.begin() as c:
-            c.execute(insert(ApiKey).values(id=uuid.uuid4().hex, tenant_id=tenant_id, key_hash=_hash(key),
-                                                       created_at=select(db_now()).scalar_subquery()))  # fmt: skip
+            c.execute(
+                insert(ApiKey).values(
+                    id=uuid.uuid4().hex,
+                    tenant_id=tenant_id,
+                    key_hash=_hash(key),
+                    created_at=select(db_now()).scalar_subquery(),
+                )
+            )
         return key
 
     def tenant_for_key(self, key: str) -> tuple[str, Tier] | None:
-        query = (select(Tenant.id, Tenant.tier).join(ApiKey, ApiKey.tenant_id == Tenant.id)
-                 .where(ApiKey.key_hash == _hash(key), ApiKey.revoked_at.is_(None)))  # fmt: skip
+        query = (
+            select(Tenant.id, Tenant.tier)
+            .join(ApiKey, ApiKey.tenant_id == Tenant.id)
+            .where(ApiKey.key_hash == _hash(key), ApiKey.revoked_at.is_(None))
+        )
         with self.engine.connect() as c:
             row = c.execute(query).first()
         return None if row is None else (row.id, Tier(row.tier))
@@ -162,20 +174,38 @@ class JobStore:
                 raise UserError(f"no tenant with id {tenant_id!r}")
             now = _now(c)
             if daily_images is not None:
-                used = c.scalar(select(func.coalesce(func.sum(Job.images), 0)).where(
-                    Job.tenant_id == tenant_id, Job.created_at >= now - now % DAY_S,
-                    Job.state.not_in([JobStatus.FAILED.value, JobStatus.CANCELLED.value])))  # fmt: skip
+                used = c.scalar(
+                    select(func.coalesce(func.sum(Job.images), 0)).where(
+                        Job.tenant_id == tenant_id,
+                        Job.created_at >= now - now % DAY_S,
+                        Job.state.not_in([JobStatus.FAILED.value, JobStatus.CANCELLED.value]),
+                    )
+                )
                 if int(used or 0) + params.n > daily_images:
                     raise QuotaExceededError(
                         f"tenant {tenant.name!r} ({tenant.tier}) has used {used} of its {daily_images} images today "
                         f"and this request asks for {params.n} more; the quota resets at 00:00 UTC"
                     )
             tier = Tier(tenant.tier)
-            c.execute(insert(Job).values(
-                id=job_id, tenant_id=tenant_id, params=params.to_dict(), images=params.n, tier=tier.value,
-                lane=lanes.TIER_LANE[tier].value, step_budget=step_budget, state=JobStatus.QUEUED.value,
-                created_at=now, enqueued_at=now, attempts=0, fence=0, progress_step=0, progress_total=0,
-                device_seconds=0.0))  # fmt: skip
+            c.execute(
+                insert(Job).values(
+                    id=job_id,
+                    tenant_id=tenant_id,
+                    params=params.to_dict(),
+                    images=params.n,
+                    tier=tier.value,
+                    lane=lanes.TIER_LANE[tier].value,
+                    step_budget=step_budget,
+                    state=JobStatus.QUEUED.value,
+                    created_at=now,
+                    enqueued_at=now,
+                    attempts=0,
+                    fence=0,
+                    progress_step=0,
+                    progress_total=0,
+                    device_seconds=0.0,
+                )
+            )
             events = [JobEvent(job_id, "state", JobStatus.QUEUED.value)]
             self._notify(c, events)
         self._publish(events)
@@ -207,12 +237,13 @@ class JobStore:
             Job.id.in_(select(ranked.c.id).where(ranked.c.rank == 1)), Job.state == JobStatus.QUEUED.value
         )
         if self.postgres:
-            heads = heads.with_for_update(skip_locked=True, of=Job)  # fmt: skip
+            heads = heads.with_for_update(skip_locked=True, of=Job)
         waiting = [lanes.Waiting(r.id, r.tenant_id, Tier(r.tier), r.enqueued_at) for r in c.execute(heads)]
         if not waiting:
             return None
-        running_query = (select(Job.tenant_id, func.count()).where(Job.state.in_([s.value for s in LIVE]))
-                         .group_by(Job.tenant_id))  # fmt: skip
+        running_query = (
+            select(Job.tenant_id, func.count()).where(Job.state.in_([s.value for s in LIVE])).group_by(Job.tenant_id)
+        )
         running = {tenant: int(n) for tenant, n in c.execute(running_query).tuples()}
         return lanes.pick(waiting, running, now, self.lane_state, self.lane_config)
 
@@ -229,14 +260,15 @@ class JobStore:
                 attempts=Job.attempts + 1,
                 started_at=func.coalesce(Job.started_at, now),
             )
-            .returning(Job.fence, Job.attempts, Job.params, Job.step_budget, Job.checkpoint_ref)  # fmt: skip
+            .returning(Job.fence, Job.attempts, Job.params, Job.step_budget, Job.checkpoint_ref)
         ).first()
         if row is None:
             return None
         self.lane_state = lanes.advance(self.lane_state, chosen, self.lane_config)
         params = GenerationParams.from_dict(row.params)
-        return Claim(chosen.id, worker, row.fence, row.attempts, chosen.lane, params, row.step_budget,
-                     row.checkpoint_ref)  # fmt: skip
+        return Claim(
+            chosen.id, worker, row.fence, row.attempts, chosen.lane, params, row.step_budget, row.checkpoint_ref
+        )
 
     def rescue(self) -> list[str]:
         """Put jobs whose lease expired back in their lane (or fail them after max_attempts)."""
@@ -258,7 +290,7 @@ class JobStore:
                 error=f"gave up after {self.max_attempts} attempts: the last worker stopped renewing "
                 "its lease (it crashed, hung or was cut off)",
             )
-            .returning(Job.id, Job.error)  # fmt: skip
+            .returning(Job.id, Job.error)
         ).all()
         requeued = c.execute(
             update(Job)
@@ -266,7 +298,7 @@ class JobStore:
             .values(
                 state=JobStatus.QUEUED.value, lease_owner=None, lease_expires_at=None, lane=Job.tier
             )  # back to its own lane; promotion is re-derived
-            .returning(Job.id)  # fmt: skip
+            .returning(Job.id)
         ).all()
         return [JobEvent(r.id, "state", JobStatus.FAILED.value, error=r.error) for r in failed] + [
             JobEvent(r.id, "state", JobStatus.QUEUED.value) for r in requeued
@@ -275,15 +307,23 @@ class JobStore:
     # ---------------------------------------------------------------------------------- fenced writes
 
     def _fenced(self, claim: Claim, now: Any) -> Any:
-        return and_(Job.id == claim.job_id, Job.fence == claim.fence, Job.state.in_([s.value for s in LIVE]),
-                    Job.lease_expires_at > now)  # fmt: skip
+        return and_(
+            Job.id == claim.job_id,
+            Job.fence == claim.fence,
+            Job.state.in_([s.value for s in LIVE]),
+            Job.lease_expires_at > now,
+        )
 
     def heartbeat(self, claim: Claim) -> bool:
         """Renew the lease; False: the job is no longer this worker's (stop working on it)."""
         with self.engine.begin() as c:
             now = _now(c)
-            return c.execute(update(Job).where(self._fenced(claim, now))
-                             .values(lease_expires_at=now + self.lease_s)).rowcount == 1  # fmt: skip
+            return (
+                c.execute(
+                    update(Job).where(self._fenced(claim, now)).values(lease_expires_at=now + self.lease_s)
+                ).rowcount
+                == 1
+            )
 
     def progress(self, claim: Claim, step: int, total: int, checkpoint_ref: str | None = None) -> bool:
         """Record progress (and the newest checkpoint); renews the lease too. False: lease lost."""
@@ -292,8 +332,12 @@ class JobStore:
             values["checkpoint_ref"] = checkpoint_ref
         with self.engine.begin() as c:
             now = _now(c)
-            ok = c.execute(update(Job).where(self._fenced(claim, now))
-                           .values(lease_expires_at=now + self.lease_s, **values)).rowcount == 1  # fmt: skip
+            ok = (
+                c.execute(
+                    update(Job).where(self._fenced(claim, now)).values(lease_expires_at=now + self.lease_s, **values)
+                ).rowcount
+                == 1
+            )
             events = [JobEvent(claim.job_id, "progress", JobStatus.RUNNING.value, step, total)] if ok else []
             self._notify(c, events)
         self._publish(events)
@@ -316,16 +360,30 @@ class JobStore:
                     lease_expires_at=None,
                     device_seconds=Job.device_seconds + device_seconds,
                     progress_step=Job.progress_total,
+                    checkpoint_ref=None,  # the engine deletes a finished job's checkpoints
                 )
-                .returning(Job.tenant_id)  # fmt: skip
+                .returning(Job.tenant_id)
             ).first()
             if row is None:
                 return False
             if images:
-                c.execute(insert(Image), [
-                    {"id": uuid.uuid4().hex, "job_id": claim.job_id, "index": im.index, "content_hash": im.content_hash,
-                     "object_key": im.object_key, "params": im.params, "verdict": im.verdict,
-                     "parent_image_id": im.parent_image_id, "created_at": now} for im in images])  # fmt: skip
+                c.execute(
+                    insert(Image),
+                    [
+                        {
+                            "id": uuid.uuid4().hex,
+                            "job_id": claim.job_id,
+                            "index": im.index,
+                            "content_hash": im.content_hash,
+                            "object_key": im.object_key,
+                            "params": im.params,
+                            "verdict": im.verdict,
+                            "parent_image_id": im.parent_image_id,
+                            "created_at": now,
+                        }
+                        for im in images
+                    ],
+                )
             self._add_usage(c, row.tenant_id, now, len(images), device_seconds)
             events = [JobEvent(claim.job_id, "state", JobStatus.SUCCEEDED.value)]
             self._notify(c, events)
@@ -361,9 +419,14 @@ class JobStore:
         """Cancel a job that has not ended; its worker learns at its next heartbeat and stops."""
         with self.engine.begin() as c:
             now = _now(c)
-            ok = c.execute(update(Job).where(Job.id == job_id, Job.state.in_(
-                [JobStatus.QUEUED.value, *(s.value for s in LIVE)])).values(
-                state=JobStatus.CANCELLED.value, finished_at=now, lease_expires_at=None)).rowcount == 1  # fmt: skip
+            ok = (
+                c.execute(
+                    update(Job)
+                    .where(Job.id == job_id, Job.state.in_([JobStatus.QUEUED.value, *(s.value for s in LIVE)]))
+                    .values(state=JobStatus.CANCELLED.value, finished_at=now, lease_expires_at=None)
+                ).rowcount
+                == 1
+            )
             events = [JobEvent(job_id, "state", JobStatus.CANCELLED.value)] if ok else []
             self._notify(c, events)
         self._publish(events)
@@ -376,9 +439,24 @@ class JobStore:
             row = c.execute(select(Job.__table__).where(Job.id == job_id)).first()
         if row is None:
             raise KeyError(f"no job {job_id}")
-        return JobView(row.id, row.tenant_id, JobStatus(row.state), Tier(row.tier), Lane(row.lane), row.step_budget,
-                       row.attempts, row.fence, row.lease_owner, row.progress_step, row.progress_total,
-                       row.checkpoint_ref, row.error, row.created_at, row.started_at, row.finished_at)  # fmt: skip
+        return JobView(
+            row.id,
+            row.tenant_id,
+            JobStatus(row.state),
+            Tier(row.tier),
+            Lane(row.lane),
+            row.step_budget,
+            row.attempts,
+            row.fence,
+            row.lease_owner,
+            row.progress_step,
+            row.progress_total,
+            row.checkpoint_ref,
+            row.error,
+            row.created_at,
+            row.started_at,
+            row.finished_at,
+        )
 
     def images(self, job_id: str) -> list[dict[str, Any]]:
         with self.engine.connect() as c:
@@ -400,8 +478,9 @@ class JobStore:
         """A waiting job's place in line and time until it starts, by the lane policy."""
         with self.engine.connect() as c:
             now = _now(c)
-            rows = c.execute(select(Job.id, Job.tenant_id, Job.tier, Job.enqueued_at)
-                             .where(Job.state == JobStatus.QUEUED.value)).all()  # fmt: skip
+            rows = c.execute(
+                select(Job.id, Job.tenant_id, Job.tier, Job.enqueued_at).where(Job.state == JobStatus.QUEUED.value)
+            ).all()
         waiting = [lanes.Waiting(r.id, r.tenant_id, Tier(r.tier), r.enqueued_at) for r in rows]
         return lanes.estimate(job_id, waiting, now, self.lane_state, self.lane_config, slots, job_s)
 
@@ -410,16 +489,20 @@ class JobStore:
     def _add_usage(self, c: Connection, tenant_id: str, now: float, images: int, seconds: float) -> None:
         day = time.strftime("%Y-%m-%d", time.gmtime(now))
         upsert = pg_insert(Usage) if self.postgres else sqlite_insert(Usage)
-        c.execute(upsert.values(tenant_id=tenant_id, day=day, images=images, device_seconds=seconds)
-                  .on_conflict_do_update(index_elements=[Usage.tenant_id, Usage.day], set_={
-                      "images": Usage.images + images, "device_seconds": Usage.device_seconds + seconds}))  # fmt: skip
+        c.execute(
+            upsert.values(tenant_id=tenant_id, day=day, images=images, device_seconds=seconds).on_conflict_do_update(
+                index_elements=[Usage.tenant_id, Usage.day],
+                set_={"images": Usage.images + images, "device_seconds": Usage.device_seconds + seconds},
+            )
+        )
 
     def _notify(self, c: Connection, events: list[JobEvent]) -> None:
         """On PostgreSQL: queue the events in this transaction; they are delivered only if it commits."""
         if self.postgres:
             for event in events:
-                c.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL,
-                                                                          "payload": event.to_json()})  # fmt: skip
+                c.execute(
+                    text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": event.to_json()}
+                )
 
     def _publish(self, events: list[JobEvent]) -> None:
         """On SQLite: tell this process's listeners, after the commit."""
