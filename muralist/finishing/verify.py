@@ -45,19 +45,28 @@ class Report:
 def verify_bytes(data: bytes, name: str, trust_anchors_pem: bytes | None = None) -> Report:
     """Check one image file's watermark and C2PA manifest."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            pixels = np.asarray(image.convert("RGB"))
-            fmt = image.format or "?"
-            text = getattr(image, "text", {}).get(PNG_KEY)
+        image = Image.open(io.BytesIO(data))
     except (UnidentifiedImageError, OSError) as exc:
         raise UserError(f"{name} is not an image this tool can read: {exc}") from None
-    report = Report(file=name, size=(pixels.shape[1], pixels.shape[0]), format=fmt)
+    with image:
+        fmt, size = image.format or "?", image.size
+        text = image.info.get(PNG_KEY)  # written before the pixel data, so readable even if that is damaged
+        try:
+            pixels: np.ndarray | None = np.asarray(image.convert("RGB"))
+            damage = None
+        except (OSError, ValueError, SyntaxError) as exc:  # e.g. a corrupted compressed stream
+            pixels, damage = None, str(exc)
+    report = Report(file=name, size=size, format=fmt)
 
-    found = watermark.detect(pixels)
-    report.watermark = {"found": found is not None}
-    if found is not None:
-        report.watermark.update(id=found.watermark_id, corrected_bits=found.corrected_bits, read_at=found.decoded_at)
+    if pixels is None:
+        report.watermark = {"found": False, "error": f"the pixel data cannot be decoded: {damage}"}
+    else:
+        found = watermark.detect(pixels)
+        report.watermark = {"found": found is not None}
+        if found is not None:
+            report.watermark.update(
+                id=found.watermark_id, corrected_bits=found.corrected_bits, read_at=found.decoded_at
+            )
 
     if text is not None:
         import json
@@ -88,6 +97,8 @@ def render(report: Report) -> str:
     mark = report.watermark
     if mark["found"]:
         lines.append(f"watermark: found, id {mark['id']} ({mark['corrected_bits']} bit errors corrected)")
+    elif "error" in mark:
+        lines.append(f"watermark: not checked: {mark['error']}")
     elif report.metadata_watermark and report.metadata_watermark.get("scheme") is None:
         lines.append(f"watermark: {report.metadata_watermark.get('note', 'none')}")
     else:
