@@ -1,0 +1,178 @@
+"""Lexical rules with context: the lexicon.toml of a policy, compiled to word n-gram lookups.
+
+A blocklist alone over-blocks "breast cancer diagram", so each category has three lists (block,
+flag, exempt) and a safe context, and [[combo]] rules join term groups ("minor" + a sexual term).
+Matching is a dictionary lookup per word n-gram of each normalised view, so a prompt costs tens of
+microseconds however long the lists grow. Pure: views in, findings out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from muralist.errors import UserError
+from muralist.safety.verdict import CONTENT_CATEGORIES, Category, Decision
+
+MAX_PHRASE_WORDS = 6
+_TERM = re.compile(r"^[a-z0-9']+(?: [a-z0-9']+)*\*?$")
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+}  # fmt: skip
+# "12 year old", "twelve years old", "12yo", "aged 9": an age under 18 marks a minor.
+_AGE = re.compile(r"\b(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")(?: ?(?:year|yr)s? ?old| ?yo)\b|\baged? (\d{1,2})\b")
+
+
+class LexiconError(UserError):
+    """A lexicon.toml that cannot be compiled; the message names the list and the term."""
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int  # word index in its view
+    end: int  # exclusive
+
+
+class TermIndex:
+    """Whole-word phrases under labels; a phrase ending in "*" matches any ending of its last word."""
+
+    def __init__(self) -> None:
+        self.exact: dict[tuple[str, ...], set[str]] = {}
+        # words before the last → stem of the last word → labels
+        self.prefix: dict[tuple[str, ...], dict[str, set[str]]] = {}
+        self.labels: set[str] = set()
+
+    def add(self, terms: Iterable[str], label: str, where: str) -> None:
+        self.labels.add(label)
+        for term in terms:
+            if not isinstance(term, str) or not _TERM.match(term):
+                raise LexiconError(f"{where}: {term!r} is not a lowercase phrase of [a-z0-9'] words (optional '*')")
+            words = tuple(term.rstrip("*").split(" "))
+            if len(words) > MAX_PHRASE_WORDS:
+                raise LexiconError(f"{where}: {term!r} has more than {MAX_PHRASE_WORDS} words")
+            if term.endswith("*"):
+                self.prefix.setdefault(words[:-1], {}).setdefault(words[-1], set()).add(label)
+            else:
+                self.exact.setdefault(words, set()).add(label)
+
+    def scan(self, words: list[str]) -> dict[str, list[Span]]:
+        found: dict[str, list[Span]] = {}
+        for i in range(len(words)):
+            for n in range(1, min(MAX_PHRASE_WORDS, len(words) - i) + 1):
+                gram = tuple(words[i : i + n])
+                for label in self.exact.get(gram, ()):
+                    found.setdefault(label, []).append(Span(i, i + n))
+                stems = self.prefix.get(gram[:-1])
+                if stems:
+                    last = gram[-1]
+                    for k in range(1, len(last) + 1):
+                        for label in stems.get(last[:k], ()):
+                            found.setdefault(label, []).append(Span(i, i + n))
+        return found
+
+
+@dataclass
+class Finding:
+    category: Category
+    decision: Decision
+    rule: str  # "sexual.block", "sexual.flag", "combo:minor+sexual.flag", never the matched words
+
+
+@dataclass
+class LexicalResult:
+    findings: list[Finding] = field(default_factory=list)
+    # Categories whose flag terms were found but excused by safe context: weak evidence, which
+    # injection text next to it turns into a block.
+    excused: set[Category] = field(default_factory=set)
+    injection: bool = False
+
+
+class Lexicon:
+    def __init__(self, raw: dict[str, Any]):
+        self.index = TermIndex()
+        for category in CONTENT_CATEGORIES:
+            section = raw.get(category.value)
+            if not isinstance(section, dict):
+                raise LexiconError(f"lexicon.toml: missing [{category.value}] (block, flag, safe_context, exempt)")
+            for kind in ("block", "flag", "exempt", "safe_context"):
+                where = f"lexicon.toml [{category.value}] {kind}"
+                self.index.add(section.get(kind, []), f"{category.value}.{kind}", where)
+        for name, terms in raw.get("groups", {}).items():
+            self.index.add(terms, name, f"lexicon.toml [groups] {name}")
+        self.combos = [self._combo(c, i) for i, c in enumerate(raw.get("combo", []))]
+        patterns = raw.get("injection", {}).get("patterns", [])
+        try:
+            self.injection = re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+        except re.error as exc:
+            raise LexiconError(f"lexicon.toml [injection] patterns: {exc}") from None
+
+    def _combo(self, spec: dict[str, Any], index: int) -> tuple[Category, list[str], Decision, Decision | None]:
+        where = f"lexicon.toml [[combo]] #{index + 1}"
+        try:
+            category = Category(spec["category"])
+            groups = list(spec["all_of"])
+            action = Decision(spec.get("action", "block"))
+            unless = Decision(spec["unless_safe"]) if "unless_safe" in spec else None
+        except (KeyError, ValueError, TypeError) as exc:
+            raise LexiconError(f"{where}: needs category, all_of, optional action/unless_safe ({exc})") from None
+        for g in groups:
+            if g not in self.index.labels or g.endswith((".exempt", ".safe_context")):
+                raise LexiconError(f"{where}: unknown group {g!r}; use a [groups] name or <category>.block/.flag")
+        return category, groups, action, unless
+
+    def scan(self, views: tuple[str, ...], lexical_actions: dict[Category, Decision | None]) -> LexicalResult:
+        result = LexicalResult()
+        hits: set[str] = set()  # labels found; a category's block/flag terms only outside its exempt phrases
+        for view in views:
+            found = self.index.scan(view.split(" ") if view else [])
+            for label, spans in found.items():
+                category, dot, kind = label.partition(".")
+                if dot and kind in ("block", "flag"):
+                    exempt = found.get(f"{category}.exempt", [])
+                    if not any(all(s.end <= e.start or s.start >= e.end for e in exempt) for s in spans):
+                        continue
+                hits.add(label)
+        if any(_is_minor_age(v) for v in views):
+            hits.add("minor")
+        safe = {c: f"{c.value}.safe_context" in hits for c in CONTENT_CATEGORIES}
+        for category in CONTENT_CATEGORIES:
+            action = lexical_actions.get(category)
+            if action is None:
+                continue
+            if f"{category.value}.block" in hits:
+                result.findings.append(Finding(category, action, f"{category.value}.block"))
+            if f"{category.value}.flag" in hits:
+                if safe[category]:
+                    result.excused.add(category)
+                else:
+                    result.findings.append(Finding(category, action, f"{category.value}.flag"))
+        for category, groups, action, unless in self.combos:
+            if lexical_actions.get(category) is None or not all(g in hits for g in groups):
+                continue
+            excused = safe[category] or any(safe[c] for g in groups if (c := _category_of(g)) is not None)
+            decision = unless if (unless is not None and excused) else action
+            result.findings.append(Finding(category, decision, "combo:" + "+".join(groups)))
+        result.injection = self.injection is not None and any(self.injection.search(v) for v in views)
+        return result
+
+
+def _category_of(group: str) -> Category | None:
+    cat, dot, _ = group.partition(".")
+    if not dot:
+        return None
+    try:
+        return Category(cat)
+    except ValueError:
+        return None
+
+
+def _is_minor_age(view: str) -> bool:
+    for m in _AGE.finditer(view):
+        raw = m.group(1) or m.group(2)
+        age = _NUMBER_WORDS.get(raw) or (int(raw) if raw.isdigit() else 99)
+        if age < 18:
+            return True
+    return False

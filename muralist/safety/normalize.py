@@ -1,0 +1,153 @@
+"""Undo what adversaries do to text before any rule runs.
+
+`normalize(text)` returns the views the rules match against and the tricks it found:
+
+1. Unicode NFKC (full-width letters, ligatures, circled letters → plain letters), then accents
+   stripped (NFKD minus combining marks), so "ｎｕｄｅ", "ⓝⓤⓓⓔ" and "nüde" read "nude".
+2. Zero-width, bidi and other invisible format characters removed; control characters → space.
+3. Confusable homoglyphs (Cyrillic "а", Greek "ο", …) mapped to the Latin letter they imitate
+   (a small table after Unicode TR39's confusables for the letters a-z).
+4. Case folded.
+5. Leetspeak undone inside words that also contain letters ("s3x", "n@ked", "k1ll"); a bare number
+   ("4 cats", "1990") is left alone.
+6. Letters split by spaces or symbols joined: "n u d e", "n.u.d.e", "n-u-d-e", "nu*de".
+7. Runs of three or more of the same letter shortened ("nuuuude" → "nude" and "nuude").
+
+Every view is a plain string of words separated by single spaces; the rules match whole words in
+any of them. The embedding gate reads `canonical`, the view with every step applied.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Letters from other scripts that render like Latin letters (TR39 confusables, the common ones).
+_CONFUSABLES = {
+    # Cyrillic
+    "а": "a", "в": "b", "с": "c", "ԁ": "d", "е": "e", "ё": "e", "һ": "h", "і": "i", "ї": "i", "ј": "j",
+    "к": "k", "ӏ": "l", "м": "m", "н": "h", "о": "o", "р": "p", "ԛ": "q", "г": "r", "ѕ": "s", "т": "t",
+    "υ": "u", "ѵ": "v", "ԝ": "w", "х": "x", "у": "y", "ү": "y", "ʒ": "z", "п": "n", "ь": "b", "з": "3",
+    # Greek
+    "α": "a", "β": "b", "ϲ": "c", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
+    "τ": "t", "χ": "x", "γ": "y", "ζ": "z", "ω": "w", "μ": "u", "σ": "o",
+    # Latin lookalikes and IPA
+    "ı": "i", "ȷ": "j", "ɡ": "g", "ɑ": "a", "ɩ": "i", "ʟ": "l", "ɴ": "n", "ʀ": "r", "ꜱ": "s", "ᴀ": "a",
+    "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ᴋ": "k", "ᴍ": "m", "ᴏ": "o", "ᴘ": "p", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v",
+    "ᴡ": "w", "ᴢ": "z", "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "þ": "th",
+}  # fmt: skip
+_CONFUSABLE_TABLE = str.maketrans(_CONFUSABLES)
+
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
+                       "@": "a", "$": "s", "!": "i", "|": "l", "+": "t", "€": "e", "£": "l", "¡": "i"})  # fmt: skip
+_LEET_CHARS = "0134578@$!|+€£¡9"
+# A word that mixes letters with leet characters: "s3x", "n@k3d", "k1ll", "p0rn", "a$$".
+_LEET_WORD = re.compile(rf"(?=[\w{re.escape(_LEET_CHARS)}]*[a-z])(?=[\w{re.escape(_LEET_CHARS)}]*[{re.escape(_LEET_CHARS)}])[\w{re.escape(_LEET_CHARS)}]+")  # noqa: E501
+# Single letters separated by one separator, at least three in a row: "n u d e", "n.u.d.e", "g-o-r-e".
+_SPLIT_LETTERS = re.compile(r"(?<![a-z0-9])[a-z](?:[ ._\-*·•~/\\|,+:'`^]{1,3}[a-z](?![a-z0-9])){2,}")
+# Symbols inside a word: "nu*de", "se.x", "ra_pe", "k-i-ll" → "nude", "sex", "rape", "kill".
+_INNER_SYMBOLS = re.compile(r"(?<=[a-z])[._\-*·•~'`^]+(?=[a-z])")
+_RUNS3 = re.compile(r"([a-z])\1{2,}")
+_NON_WORD = re.compile(r"[^a-z0-9']+")
+_INVISIBLE_CATEGORIES = {"Cf", "Mn", "Me"}  # format (zero-width, bidi), combining marks
+
+
+@dataclass(frozen=True)
+class Normalized:
+    original: str
+    folded: str  # steps 1-4 with punctuation and other scripts kept, whitespace squashed
+    plain: str  # steps 1-4 as words
+    canonical: str  # all steps: the view the embedding reads
+    views: tuple[str, ...]  # every distinct view, words separated by single spaces
+    tricks: tuple[str, ...]  # which evasions were found: "homoglyph", "invisible", "leet", "split", "repeat"
+
+
+def normalize(text: str) -> Normalized:
+    tricks: list[str] = []
+    nfkc = unicodedata.normalize("NFKC", text)
+    if nfkc != text and any(unicodedata.category(c) != "Zs" for c in set(text) - set(nfkc)):
+        tricks.append("fullwidth")
+
+    stripped = _strip_invisible(nfkc)
+    if len(stripped) < len(nfkc):
+        tricks.append("invisible")
+
+    folded = stripped.casefold()
+    latin = folded.translate(_CONFUSABLE_TABLE)
+    if latin != folded and re.search(r"[a-z]", folded):
+        tricks.append("homoglyph")
+    plain = _squash_spaces(_strip_accents(latin))
+
+    leet = _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), plain)
+    if leet != plain:
+        tricks.append("leet")
+
+    spaced = _SPLIT_LETTERS.sub(_join_letters, leet)
+    joined = _INNER_SYMBOLS.sub("", spaced)
+    # A hyphen or apostrophe inside a word is ordinary spelling ("x-ray", "o'keeffe"), not a trick.
+    if spaced != leet or _INNER_SYMBOLS.sub("", spaced.replace("-", " ").replace("'", " ")) != spaced.replace(
+        "-", " "
+    ).replace("'", " "):
+        tricks.append("split")
+
+    one = _RUNS3.sub(r"\1", joined)
+    two = _RUNS3.sub(r"\1\1", joined)
+    if one != joined:
+        tricks.append("repeat")
+
+    # "a s u i c i d e" joins to "asuicide": a second view keeps a leading "a"/"i" as the article.
+    article = _INNER_SYMBOLS.sub("", _SPLIT_LETTERS.sub(_join_letters_after_article, leet))
+    views = tuple(dict.fromkeys(_words(v) for v in (plain, leet, joined, one, two, article)))
+    return Normalized(original=text, folded=plain, plain=_words(plain), canonical=_words(one), views=views, tricks=tuple(tricks))
+
+
+def _strip_invisible(text: str) -> str:
+    out = []
+    for c in text:
+        cat = unicodedata.category(c)
+        if cat in _INVISIBLE_CATEGORIES and not (cat == "Mn" and out and out[-1].isalpha()):
+            continue  # zero-width joiners, bidi marks, variation selectors; combining marks off letters
+        out.append(" " if cat == "Cc" else c)
+    return "".join(out)
+
+
+def _strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if unicodedata.category(c) != "Mn")
+
+
+def _letter_groups(run: str) -> list[str]:
+    """ "n.u.d.e w.o.m.a.n" → ["nude", "woman"]: a change of separator marks a word boundary."""
+    parts = re.split(r"([^a-z]+)", run)
+    chars, seps = parts[0::2], parts[1::2]
+    common = max(set(seps), key=seps.count) if seps else ""
+    groups, current = [], chars[0]
+    for sep, char in zip(seps, chars[1:], strict=True):
+        if sep == common:
+            current += char
+        else:
+            groups.append(current)
+            current = char
+    groups.append(current)
+    return groups
+
+
+def _join_letters(match: re.Match[str]) -> str:
+    return " ".join(_letter_groups(match.group(0)))
+
+
+def _join_letters_after_article(match: re.Match[str]) -> str:
+    groups = _letter_groups(match.group(0))
+    first = groups[0]
+    if first[0] in "ai" and len(first) >= 4:
+        groups[0] = f"{first[0]} {first[1:]}"
+    return " ".join(groups)
+
+
+def _squash_spaces(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _words(text: str) -> str:
+    """Lowercase words of [a-z0-9'] separated by single spaces."""
+    return " ".join(_NON_WORD.sub(" ", text).split())

@@ -1,0 +1,140 @@
+"""The prompt pre-filter: prompt → Verdict, before the job is enqueued and any GPU time is spent.
+
+Layers, each cheap enough to run on every prompt (p95 target 15 ms on one CPU core):
+
+1. normalize.py undoes obfuscation (homoglyphs, zero-width characters, leetspeak, split letters).
+2. lexicon.py: per-category words and phrases with context rules and combinations.
+3. gate.py: cosine similarity of the prompt's MiniLM embedding to per-category exemplars, with
+   review and block thresholds, counted only when it beats every benign look-alike by a margin.
+4. Prompt-injection text ("ignore the safety rules") → review alone, block next to any content
+   evidence, even evidence too weak to act on by itself.
+5. Adversarial token soup (gibberish.py) → review, or block when the soup also leans towards a
+   category.
+
+The strictest finding wins. `screen_prompt(text)` uses the shipped policy, loaded once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from muralist.safety.embedding import SentenceEncoder, load_minilm
+from muralist.safety.gate import EmbeddingGate, GateScores
+from muralist.safety.gibberish import gibberish_score
+from muralist.safety.lexicon import Lexicon
+from muralist.safety.normalize import normalize
+from muralist.safety.policy import Policy, load_policy
+from muralist.safety.verdict import Category, Decision, Stage, Verdict, strictest
+
+
+@dataclass(frozen=True)
+class _Finding:
+    decision: Decision
+    category: Category
+    score: float
+    reason: str
+
+
+class PromptFilter:
+    def __init__(self, policy: Policy, encoder: SentenceEncoder | None = None):
+        """`encoder=None` runs without the embedding gate (lexical rules, injection, gibberish only)."""
+        self.policy = policy
+        self.lexicon = Lexicon(policy.lexicon)
+        self.actions = {c: p.lexical for c, p in policy.categories.items()}
+        self.gate = EmbeddingGate(encoder, policy.exemplars, policy.window_words) if encoder is not None else None
+        self.vocab = encoder.vocab if encoder is not None else {}
+
+    @classmethod
+    def load(cls, policy_dir: Path | None = None, embedding: bool = True) -> PromptFilter:
+        return cls(load_policy(policy_dir), load_minilm() if embedding else None)
+
+    def screen(self, text: str) -> Verdict:
+        p = self.policy
+        norm = normalize(text)
+        lexical = self.lexicon.scan(norm.views, self.actions)
+        findings = [_Finding(f.decision, f.category, 1.0, f"lexical:{f.rule}") for f in lexical.findings]
+        scores: dict[str, float] = {}
+
+        gate: GateScores | None = None
+        # A lexical block is final; the embedding would only cost time.
+        if self.gate is not None and not any(f.decision == Decision.BLOCK for f in findings):
+            gate = self.gate.score(norm.canonical)
+            for category, s in gate.categories.items():
+                scores[category.value] = s
+                limits = p.categories[category]
+                if s - gate.benign[category] < p.benign_margin:
+                    continue
+                if s >= limits.embed_block:
+                    findings.append(_Finding(Decision.BLOCK, category, s, f"embedding:{category.value}>=block"))
+                elif s >= limits.embed_review:
+                    findings.append(_Finding(Decision.REVIEW, category, s, f"embedding:{category.value}>=review"))
+
+        # The category with the strongest evidence, even if too weak to act on alone.
+        leaning = self._leaning(gate, findings, lexical.excused)
+
+        if lexical.injection:
+            scores[Category.INJECTION.value] = 1.0
+            if leaning is not None:
+                findings.append(_Finding(p.injection_with_content, leaning, 1.0, "injection+content"))
+            else:
+                findings.append(_Finding(p.injection_alone, Category.INJECTION, 1.0, "injection"))
+
+        soup = gibberish_score(norm.folded, self.vocab, p.gibberish_known, p.gibberish_min_words) if self.vocab else 0
+        if soup:
+            scores[Category.GIBBERISH.value] = soup
+        if soup >= p.gibberish_block:
+            findings.append(_Finding(Decision.BLOCK, Category.GIBBERISH, soup, "gibberish>=block"))
+        elif soup >= p.gibberish_review:
+            if leaning is not None:
+                findings.append(_Finding(Decision.BLOCK, leaning, soup, "gibberish+content"))
+            else:
+                findings.append(_Finding(Decision.REVIEW, Category.GIBBERISH, soup, "gibberish>=review"))
+
+        # Obfuscation is itself evidence: a disguised prompt that leans towards a category is held.
+        tricks = [t for t in norm.tricks if t in ("homoglyph", "invisible", "leet", "split")]
+        if tricks and leaning is not None:
+            findings.append(_Finding(Decision.REVIEW, leaning, scores.get(leaning.value, 1.0), "obfuscated+content"))
+
+        if not findings:
+            return Verdict(Decision.ALLOW, Category.NONE, 0.0, Stage.PROMPT, p.version, (), scores)
+        verdicts = [
+            Verdict(f.decision, f.category, f.score, Stage.PROMPT, p.version, (f.reason,), scores) for f in findings
+        ]
+        top = strictest(verdicts)
+        reasons = tuple(dict.fromkeys(f.reason for f in findings if f.decision == top.decision))
+        return Verdict(top.decision, top.category, top.score, Stage.PROMPT, p.version, reasons, scores)
+
+    def _leaning(self, gate: GateScores | None, findings: list[_Finding], excused: set[Category]) -> Category | None:
+        if findings:
+            return max(findings, key=lambda f: (f.decision.severity, f.score)).category
+        if gate is not None:
+            fraction = self.policy.injection_content_fraction
+            near = {
+                c: s
+                for c, s in gate.categories.items()
+                if s >= fraction * self.policy.categories[c].embed_review
+                and s - gate.benign[c] >= self.policy.benign_margin
+            }
+            if near:
+                return max(near, key=lambda c: near[c])
+        if excused:
+            return sorted(excused)[0]
+        return None
+
+
+_lock = threading.Lock()
+
+
+@functools.cache
+def default_prompt_filter() -> PromptFilter:
+    """The shipped policy with the embedding gate; built once per process (about a second)."""
+    with _lock:
+        return PromptFilter.load()
+
+
+def screen_prompt(text: str) -> Verdict:
+    """Screen one prompt with the shipped policy."""
+    return default_prompt_filter().screen(text)
