@@ -16,7 +16,9 @@ from muralist.storage.objects import LocalStore, ObjectStore, S3Store
 @pytest.fixture(scope="session")
 def s3_endpoint() -> Iterator[str]:
     """http://127.0.0.1:<port> of an S3 service (moto's server mode) for this test session."""
-    server_module = pytest.importorskip("moto.server", reason="moto[server] is not installed (pip install -e .[dev])")
+    server_module = pytest.importorskip(
+        "moto.server", reason="moto[server] is not installed (pip install -e .[dev])", exc_type=ImportError
+    )
     server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
