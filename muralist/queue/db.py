@@ -10,6 +10,7 @@ transaction (a claim) is atomic across processes and never fails half-way with "
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -75,9 +76,15 @@ def alembic_config(connection: Connection) -> Any:
     return config
 
 
+_MIGRATING = threading.Lock()  # Alembic's `context` is one global per process
+_MIGRATION_LOCK_ID = 0x6D7572616C  # PostgreSQL advisory lock: "mural"
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """`alembic upgrade <revision>` on this database."""
+    """`alembic upgrade <revision>` on this database; safe when several workers start at once."""
     from alembic import command
 
-    with engine.begin() as connection:
+    with _MIGRATING, engine.begin() as connection:
+        if connection.dialect.name == "postgresql":  # SQLite: BEGIN IMMEDIATE already serialises
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK_ID})")
         command.upgrade(alembic_config(connection), revision)

@@ -244,7 +244,7 @@ class JobStore:
         running_query = (
             select(Job.tenant_id, func.count()).where(Job.state.in_([s.value for s in LIVE])).group_by(Job.tenant_id)
         )
-        running = {tenant: int(n) for tenant, n in c.execute(running_query).tuples()}
+        running = {tenant: int(n) for tenant, n in c.execute(running_query)}
         return lanes.pick(waiting, running, now, self.lane_state, self.lane_config)
 
     def _take(self, c: Connection, chosen: lanes.Pick, worker: str, now: float) -> Claim | None:
@@ -466,7 +466,7 @@ class JobStore:
     def counts(self) -> dict[JobStatus, int]:
         """Jobs by state (what `worker --until-idle` and a dashboard watch)."""
         with self.engine.connect() as c:
-            rows = c.execute(select(Job.state, func.count()).group_by(Job.state)).tuples()
+            rows = c.execute(select(Job.state, func.count()).group_by(Job.state))
             return {JobStatus(state): int(n) for state, n in rows}
 
     def usage(self, tenant_id: str) -> list[tuple[str, int, float]]:
