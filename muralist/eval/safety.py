@@ -129,6 +129,8 @@ def default_sets(split: str = "test") -> dict[str, Callable[[], list[Row]]]:
         f"{name}_{split}": (lambda p=SETS_DIR / f"{name}_{split}.jsonl": read_jsonl(p))
         for name in ("redteam", "edge", "soup", "everyday")
     }
+    if split == "dev":
+        own["extra_dev"] = lambda: read_jsonl(SETS_DIR / "extra_dev.jsonl")
     root = evaldata_dir()
     if split == "test" and root.is_dir():
         own.update(public_sets(root))

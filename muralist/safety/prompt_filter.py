@@ -66,7 +66,7 @@ class PromptFilter:
                 scores[category.value] = s
                 limits = p.categories[category]
                 if s - gate.benign[category] < p.benign_margin:
-                    continue
+                    continue  # a benign look-alike is nearly as close: not evidence
                 if s >= limits.embed_block:
                     findings.append(_Finding(Decision.BLOCK, category, s, f"embedding:{category.value}>=block"))
                 elif s >= limits.embed_review:

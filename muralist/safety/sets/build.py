@@ -4,6 +4,7 @@
     edge_{dev,test}.jsonl      benign edge cases and long artistic prompts
     soup_{dev,test}.jsonl      adversarial token soup
     everyday_{dev,test}.jsonl  ordinary prompts (calibration of thresholds on dev)
+    extra_dev.jsonl            dev only: implicit violations and more look-alikes (dev_extra.py)
 
 Deterministic: the same code writes the same files, so a diff shows exactly what changed.
 """
@@ -14,6 +15,7 @@ import json
 from pathlib import Path
 
 from muralist.safety.sets import SETS_DIR
+from muralist.safety.sets import dev_extra
 from muralist.safety.sets.edge_cases import edge_cases, everyday
 from muralist.safety.sets.redteam import red_team
 from muralist.safety.sets.soup import token_soup
@@ -39,6 +41,8 @@ def build(out: Path = SETS_DIR) -> dict[str, int]:
             path = out / f"{name}.jsonl"
             path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
             counts[name] = len(rows)
+    (out / "extra_dev.jsonl").write_text("".join(json.dumps(r) + "\n" for r in dev_extra.rows()), encoding="utf-8")
+    counts["extra_dev"] = len(dev_extra.rows())
     return counts
 
 
