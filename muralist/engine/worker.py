@@ -64,6 +64,7 @@ class Worker:
     poll_s: float = 0.5
     say: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True)
     active: dict[str, Active] = field(default_factory=dict)
+    bad_models: dict[str, str] = field(default_factory=dict)  # name -> why it cannot be loaded
     completed: int = 0
     engine: Engine = field(init=False)
     _beat_at: float = 0.0
@@ -114,14 +115,19 @@ class Worker:
         if claim.job_id in self.active:  # our own lease ran out and we took the job again: keep running it
             self.active[claim.job_id].claim = claim
             return
+        if params.model not in self.engine.models and params.model not in self.bad_models:
+            # Loading can outlast the lease: hand the job back at no cost, load, and claim again.
+            self.store.release(claim)
+            try:
+                self.engine.models[params.model] = self.load_model(params.model)
+            except UserError as exc:
+                self.bad_models[params.model] = str(exc)
+            return
         try:
+            if params.model in self.bad_models:
+                raise UserError(self.bad_models[params.model])
             if params.kind != Kind.TXT2IMG:
                 raise UserError(f"this worker runs txt2img jobs only so far; got a {params.kind.value} job")
-            if params.model not in self.engine.models:
-                self.engine.models[params.model] = self.load_model(params.model)
-                if not self.store.heartbeat(claim):  # loading took longer than the lease
-                    self.say(f"job {claim.job_id}: lease lost while loading {params.model}; left to the queue")
-                    return
             self.active[claim.job_id] = Active(claim, time.monotonic())
             self.engine.submit(claim.job_id, params, budget=claim.step_budget, priority=(LANE_ORDER.index(claim.lane),))
         except UserError as exc:  # the job cannot run anywhere as it is: no retry
