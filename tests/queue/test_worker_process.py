@@ -52,9 +52,11 @@ def running(store: JobStore, ids: list[str], min_step: int = 0) -> bool:
 def test_nothing_is_lost_when_the_worker_is_killed(db_url: str, tiny_sd: Path, tmp_path: Path) -> None:
     store = JobStore.open(db_url)
     tenant = store.create_tenant("acme", Tier.PAID)
-    make = lambda k: GenerationParams(prompt=f"a cat, take {k}", model=str(tiny_sd), seed=k, width=64, height=64,
-                                      steps=60, n=2)  # fmt: skip # noqa: E731
-    jobs = [store.enqueue(tenant, make(k), step_budget=60, daily_images=None) for k in range(3)]
+    jobs = [
+        store.enqueue(tenant, GenerationParams(prompt=f"a cat, take {k}", model=str(tiny_sd), seed=k, width=64,
+                                               height=64, steps=60, n=2), step_budget=60, daily_images=None)
+        for k in range(3)
+    ]  # fmt: skip
     data, log = tmp_path / "data", tmp_path / "worker.log"
 
     worker = start_worker(db_url, data, log)  # 1: killed right after it has accepted a job
