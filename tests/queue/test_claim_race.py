@@ -52,5 +52,6 @@ def test_eight_claimers_never_claim_a_job_twice(db_url: str) -> None:
     taken = Counter(claim.job_id for mine in claims for claim in mine)
     assert [job for job, times in taken.items() if times > 1] == []
     assert len(taken) == JOBS
-    assert sum(1 for mine in claims if mine) > 1  # they really did run side by side
+    if setup.postgres:  # SKIP LOCKED lets claimers work side by side (SQLite takes them one at a time)
+        assert sum(1 for mine in claims if mine) > 1
     assert setup.counts() == {"running": JOBS}
