@@ -79,8 +79,8 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("rest", nargs=argparse.REMAINDER, help="the part's own options (--help lists them)")
     train.set_defaults(handler=_train)
 
-    ev = commands.add_parser("eval", help="judge a model's images with the oracle")
-    ev.add_argument("what", choices=["quality"])
+    ev = commands.add_parser("eval", help="quality: judge a model's images with the oracle; safety: the content filter")
+    ev.add_argument("what", choices=["quality", "safety"])
     ev.add_argument("--model", default=None, help="registered model name or directory (default: settings)")
     ev.add_argument("--prompts", type=Path, default=None, help="one prompt per line (default: the held-out suite)")
     ev.add_argument("--paraphrase", action="store_true", help="the suite's paraphrased twins instead")
@@ -90,6 +90,15 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--seed", type=int, default=0)
     ev.add_argument("--oracle", type=Path, default=None, help="oracle folder (default: the shipped one)")
     ev.add_argument("--json", type=Path, default=None, help="also write the report here")
+    # --- eval safety (issue 7) ---
+    ev.add_argument("--set", type=Path, action="append", default=[], dest="sets", metavar="FILE",
+                    help="safety: a JSON Lines prompt set (repeatable; default: the project's sets)")  # fmt: skip
+    ev.add_argument("--split", choices=["dev", "test"], default="test", help="safety: which split of our own sets")
+    ev.add_argument("--limit", type=int, default=None, help="safety: at most this many prompts per set")
+    ev.add_argument("--policy", type=Path, default=None, help="safety: policy folder (default: the shipped one)")
+    ev.add_argument("--no-embedding", action="store_true", help="safety: lexical layers only")
+    ev.add_argument("--threads", type=int, default=1, help="safety: torch threads for the embedding (default 1)")
+    # --- end eval safety ---
     ev.set_defaults(handler=_eval)
 
     bench = commands.add_parser("bench", help="measure the engine on this machine")
@@ -203,6 +212,8 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    if args.what == "safety":
+        return _eval_safety(args)
     from muralist.eval.run_quality import run_quality
 
     model = _load_named_model(args.model)
@@ -213,6 +224,22 @@ def _eval(args: argparse.Namespace) -> int:
     if args.json:
         args.json.write_text(text + "\n")
     return 0
+
+
+# --- eval safety (issue 7) ---
+def _eval_safety(args: argparse.Namespace) -> int:
+    from muralist.eval.safety import format_report, run_safety_eval
+
+    report = run_safety_eval(args.sets, args.split, args.limit, args.policy, not args.no_embedding, args.threads)
+    print(format_report(report))
+    load = report["load_average_1min"]
+    print(f"policy {report['policy_version']}; load average {load['before']:.2f} -> {load['after']:.2f} on {load['cpus']} CPUs")
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+    return 0
+
+
+# --- end eval safety ---
 
 
 def _load_named_model(name: str | None) -> Model:
