@@ -233,7 +233,8 @@ def _eval_safety(args: argparse.Namespace) -> int:
     report = run_safety_eval(args.sets, args.split, args.limit, args.policy, not args.no_embedding, args.threads)
     print(format_report(report))
     load = report["load_average_1min"]
-    print(f"policy {report['policy_version']}; load average {load['before']:.2f} -> {load['after']:.2f} on {load['cpus']} CPUs")
+    print(f"policy {report['policy_version']}; load average {load['before']:.2f} -> {load['after']:.2f}"
+          f" on {load['cpus']} CPUs")  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n")
     return 0
