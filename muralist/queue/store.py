@@ -21,24 +21,20 @@ state = 'queued'` is the last word either way. Lease times come from the databas
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, and_, func, insert, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from muralist.errors import UserError
 from muralist.queue import lanes
 from muralist.queue.db import connect, migrate
 from muralist.queue.events import CHANNEL, JobEvent, LocalBus
-from muralist.queue.tables import ApiKey, Image, Job, Tenant, Usage, db_now
+from muralist.queue.tables import Image, Job, Tenant, db_now
+from muralist.queue.tenants import add_usage
 from muralist.types import GenerationParams, JobStatus, Lane, Tier
 
 LIVE = (JobStatus.RUNNING, JobStatus.FINISHING)
@@ -121,42 +117,6 @@ class JobStore:
     def now(self) -> float:
         with self.engine.connect() as connection:
             return float(connection.scalar(select(db_now())) or 0.0)
-
-    # ---------------------------------------------------------------------------------- tenants
-
-    def create_tenant(self, name: str, tier: Tier) -> str:
-        tenant_id = uuid.uuid4().hex
-        with self.engine.begin() as c:
-            c.execute(
-                insert(Tenant).values(
-                    id=tenant_id, name=name, tier=Tier(tier).value, created_at=select(db_now()).scalar_subquery()
-                )
-            )
-        return tenant_id
-
-    def add_api_key(self, tenant_id: str) -> str:
-        """A new key for the tenant; only its hash is kept, so this is the one time it is seen."""
-        key = "mur_" + secrets.token_urlsafe(32)
-        with self.engine.begin() as c:
-            c.execute(
-                insert(ApiKey).values(
-                    id=uuid.uuid4().hex,
-                    tenant_id=tenant_id,
-                    key_hash=_hash(key),
-                    created_at=select(db_now()).scalar_subquery(),
-                )
-            )
-        return key
-
-    def tenant_for_key(self, key: str) -> tuple[str, Tier] | None:
-        query = (
-            select(Tenant.id, Tenant.tier)
-            .join(ApiKey, ApiKey.tenant_id == Tenant.id)
-            .where(ApiKey.key_hash == _hash(key), ApiKey.revoked_at.is_(None))
-        )
-        with self.engine.connect() as c:
-            row = c.execute(query).first()
-        return None if row is None else (row.id, Tier(row.tier))
 
     # ---------------------------------------------------------------------------------- intake
 
@@ -384,7 +344,7 @@ class JobStore:
                         for im in images
                     ],
                 )
-            self._add_usage(c, row.tenant_id, now, len(images), device_seconds)
+            add_usage(c, row.tenant_id, now, len(images), device_seconds)
             events = [JobEvent(claim.job_id, "state", JobStatus.SUCCEEDED.value)]
             self._notify(c, events)
         self._publish(events)
@@ -439,24 +399,8 @@ class JobStore:
             row = c.execute(select(Job.__table__).where(Job.id == job_id)).first()
         if row is None:
             raise KeyError(f"no job {job_id}")
-        return JobView(
-            row.id,
-            row.tenant_id,
-            JobStatus(row.state),
-            Tier(row.tier),
-            Lane(row.lane),
-            row.step_budget,
-            row.attempts,
-            row.fence,
-            row.lease_owner,
-            row.progress_step,
-            row.progress_total,
-            row.checkpoint_ref,
-            row.error,
-            row.created_at,
-            row.started_at,
-            row.finished_at,
-        )
+        values = {name: row._mapping[name] for name in JobView.__dataclass_fields__}
+        return JobView(**{**values, "state": JobStatus(row.state), "tier": Tier(row.tier), "lane": Lane(row.lane)})
 
     def images(self, job_id: str) -> list[dict[str, Any]]:
         with self.engine.connect() as c:
@@ -469,11 +413,6 @@ class JobStore:
             rows = c.execute(select(Job.state, func.count()).group_by(Job.state))
             return {JobStatus(state): int(n) for state, n in rows}
 
-    def usage(self, tenant_id: str) -> list[tuple[str, int, float]]:
-        query = select(Usage.day, Usage.images, Usage.device_seconds).where(Usage.tenant_id == tenant_id)
-        with self.engine.connect() as c:
-            return [(r.day, r.images, r.device_seconds) for r in c.execute(query.order_by(Usage.day))]
-
     def estimate(self, job_id: str, slots: int, job_s: float) -> lanes.Estimate:
         """A waiting job's place in line and time until it starts, by the lane policy."""
         with self.engine.connect() as c:
@@ -485,16 +424,6 @@ class JobStore:
         return lanes.estimate(job_id, waiting, now, self.lane_state, self.lane_config, slots, job_s)
 
     # ---------------------------------------------------------------------------------- helpers
-
-    def _add_usage(self, c: Connection, tenant_id: str, now: float, images: int, seconds: float) -> None:
-        day = time.strftime("%Y-%m-%d", time.gmtime(now))
-        upsert = pg_insert(Usage) if self.postgres else sqlite_insert(Usage)
-        c.execute(
-            upsert.values(tenant_id=tenant_id, day=day, images=images, device_seconds=seconds).on_conflict_do_update(
-                index_elements=[Usage.tenant_id, Usage.day],
-                set_={"images": Usage.images + images, "device_seconds": Usage.device_seconds + seconds},
-            )
-        )
 
     def _notify(self, c: Connection, events: list[JobEvent]) -> None:
         """On PostgreSQL: queue the events in this transaction; they are delivered only if it commits."""
@@ -513,7 +442,3 @@ class JobStore:
 
 def _now(c: Connection) -> float:
     return float(c.scalar(select(db_now())) or 0.0)
-
-
-def _hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()

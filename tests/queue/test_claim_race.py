@@ -8,6 +8,7 @@ from collections import Counter
 from muralist.queue.db import connect
 from muralist.queue.lanes import LaneConfig
 from muralist.queue.store import Claim, JobStore
+from muralist.queue.tenants import create_tenant
 from muralist.types import GenerationParams, Tier
 
 CLAIMERS = 8
@@ -17,7 +18,8 @@ JOBS = 160
 def test_eight_claimers_never_claim_a_job_twice(db_url: str) -> None:
     config = LaneConfig(tenant_running_cap={Tier.PRO: JOBS, Tier.PAID: JOBS, Tier.FREE: JOBS})
     setup = JobStore.open(db_url)
-    tenants = [setup.create_tenant(f"t{i}", tier) for i, tier in enumerate([Tier.PRO, Tier.PAID, Tier.FREE] * 3)]
+    tiers = [Tier.PRO, Tier.PAID, Tier.FREE] * 3
+    tenants = [create_tenant(setup.engine, f"t{i}", tier) for i, tier in enumerate(tiers)]
     for k in range(JOBS):
         params = GenerationParams(prompt="race", model="tiny", seed=k, width=64, height=64, steps=10)
         setup.enqueue(tenants[k % len(tenants)], params, 50, None)

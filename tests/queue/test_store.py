@@ -11,6 +11,7 @@ from muralist.errors import UserError
 from muralist.queue.events import JobEvent, LocalBus, PostgresListener, psycopg_conninfo
 from muralist.queue.lanes import LaneConfig
 from muralist.queue.store import JobStore, NewImage, QuotaExceededError
+from muralist.queue.tenants import add_api_key, create_tenant, tenant_for_key, usage
 from muralist.types import GenerationParams, JobStatus, Lane, Tier
 
 
@@ -29,7 +30,7 @@ def store(db_url: str) -> JobStore:
 
 
 def test_a_job_goes_from_queued_to_succeeded_with_its_images_and_usage(store: JobStore) -> None:
-    tenant = store.create_tenant("acme", Tier.PAID)
+    tenant = create_tenant(store.engine, "acme", Tier.PAID)
     job_id = store.enqueue(tenant, params(n=2), step_budget=50, daily_images=500)
     assert store.job(job_id).state == JobStatus.QUEUED
 
@@ -45,13 +46,13 @@ def test_a_job_goes_from_queued_to_succeeded_with_its_images_and_usage(store: Jo
     job = store.job(job_id)
     assert (job.state, job.lease_owner, job.attempts, job.progress_step) == (JobStatus.SUCCEEDED, "worker-a", 1, 20)
     assert [im["index"] for im in store.images(job_id)] == [0, 1]
-    ((_, images, seconds),) = store.usage(tenant)
+    ((_, images, seconds),) = usage(store.engine, tenant)
     assert (images, seconds) == (2, pytest.approx(2.5))
     assert not store.complete(claim, [image(0)])  # a job completes once
 
 
 def test_the_daily_quota_is_checked_when_the_job_is_accepted(store: JobStore) -> None:
-    tenant = store.create_tenant("freebie", Tier.FREE)
+    tenant = create_tenant(store.engine, "freebie", Tier.FREE)
     store.enqueue(tenant, params(n=4), step_budget=30, daily_images=6)
     with pytest.raises(QuotaExceededError, match=r"used 4 of its 6 images today .* asks for 4 more; .*00:00 UTC"):
         store.enqueue(tenant, params(n=4), step_budget=30, daily_images=6)
@@ -60,7 +61,7 @@ def test_the_daily_quota_is_checked_when_the_job_is_accepted(store: JobStore) ->
 
 
 def test_intake_rejects_what_it_cannot_run_instead_of_clamping(store: JobStore) -> None:
-    tenant = store.create_tenant("acme", Tier.FREE)
+    tenant = create_tenant(store.engine, "acme", Tier.FREE)
     with pytest.raises(UserError, match="asks for 50 steps but its tier allows 30"):
         store.enqueue(tenant, params(steps=50), step_budget=30, daily_images=None)
     with pytest.raises(UserError, match="no tenant with id 'nobody'"):
@@ -68,10 +69,10 @@ def test_intake_rejects_what_it_cannot_run_instead_of_clamping(store: JobStore) 
 
 
 def test_api_keys_are_stored_as_hashes(store: JobStore) -> None:
-    tenant = store.create_tenant("acme", Tier.PRO)
-    key = store.add_api_key(tenant)
-    assert store.tenant_for_key(key) == (tenant, Tier.PRO)
-    assert store.tenant_for_key(key + "x") is None
+    tenant = create_tenant(store.engine, "acme", Tier.PRO)
+    key = add_api_key(store.engine, tenant)
+    assert tenant_for_key(store.engine, key) == (tenant, Tier.PRO)
+    assert tenant_for_key(store.engine, key + "x") is None
     with store.engine.connect() as c:
         stored = c.exec_driver_sql("SELECT key_hash FROM api_keys").scalar_one()
     assert key not in stored and len(stored) == 64
@@ -79,7 +80,7 @@ def test_api_keys_are_stored_as_hashes(store: JobStore) -> None:
 
 def test_a_worker_whose_lease_expired_cannot_overwrite_the_one_that_took_over(db_url: str) -> None:
     store = JobStore.open(db_url, lease_s=0.3)
-    job_id = store.enqueue(store.create_tenant("acme", Tier.PAID), params(n=1), 50, None)
+    job_id = store.enqueue(create_tenant(store.engine, "acme", Tier.PAID), params(n=1), 50, None)
     first = store.claim("worker-a")
     assert first is not None
     time.sleep(0.4)  # worker-a is paused past its lease
@@ -101,7 +102,7 @@ def test_a_worker_whose_lease_expired_cannot_overwrite_the_one_that_took_over(db
 
 def test_rescue_puts_the_job_back_at_its_place_then_gives_up_with_the_reason(db_url: str) -> None:
     store = JobStore.open(db_url, lease_s=0.2, max_attempts=2)
-    tenant = store.create_tenant("acme", Tier.PAID)
+    tenant = create_tenant(store.engine, "acme", Tier.PAID)
     first = store.enqueue(tenant, params(seed=1), 50, None)
     store.enqueue(tenant, params(seed=2), 50, None)
     claim = store.claim("worker-a")
@@ -119,7 +120,7 @@ def test_rescue_puts_the_job_back_at_its_place_then_gives_up_with_the_reason(db_
 
 
 def test_fail_retries_while_attempts_remain_and_release_costs_no_attempt(store: JobStore) -> None:
-    job_id = store.enqueue(store.create_tenant("acme", Tier.PAID), params(), 50, None)
+    job_id = store.enqueue(create_tenant(store.engine, "acme", Tier.PAID), params(), 50, None)
     claim = store.claim("w")
     assert claim is not None and store.release(claim)
     assert store.job(job_id).attempts == 0 and store.job(job_id).state == JobStatus.QUEUED
@@ -132,7 +133,7 @@ def test_fail_retries_while_attempts_remain_and_release_costs_no_attempt(store: 
 
 
 def test_cancel_stops_a_running_job_at_its_next_heartbeat(store: JobStore) -> None:
-    tenant = store.create_tenant("acme", Tier.PAID)
+    tenant = create_tenant(store.engine, "acme", Tier.PAID)
     queued = store.enqueue(tenant, params(seed=1), 50, None)
     assert store.cancel(queued)
     running = store.enqueue(tenant, params(seed=2), 50, None)
@@ -147,7 +148,8 @@ def test_cancel_stops_a_running_job_at_its_next_heartbeat(store: JobStore) -> No
 def test_claims_follow_the_lanes_and_the_tenant_cap(db_url: str) -> None:
     config = LaneConfig(tenant_running_cap={Tier.PRO: 1, Tier.PAID: 4, Tier.FREE: 4})
     store = JobStore.open(db_url, lane_config=config)
-    pro, paid, free = (store.create_tenant(n, t) for n, t in (("p", Tier.PRO), ("a", Tier.PAID), ("f", Tier.FREE)))
+    named = (("p", Tier.PRO), ("a", Tier.PAID), ("f", Tier.FREE))
+    pro, paid, free = (create_tenant(store.engine, name, tier) for name, tier in named)
     for tenant in (free, paid, pro):  # the free job was first in
         for seed in range(2):
             store.enqueue(tenant, params(seed=seed), 50, None)
@@ -159,8 +161,8 @@ def test_claims_follow_the_lanes_and_the_tenant_cap(db_url: str) -> None:
 
 
 def test_estimate_names_the_position_in_line(store: JobStore) -> None:
-    free = store.create_tenant("f", Tier.FREE)
-    pro = store.create_tenant("p", Tier.PRO)
+    free = create_tenant(store.engine, "f", Tier.FREE)
+    pro = create_tenant(store.engine, "p", Tier.PRO)
     late_free = store.enqueue(free, params(seed=1), 30, None)
     store.enqueue(pro, params(seed=2), 50, None)
     store.enqueue(pro, params(seed=3), 50, None)
@@ -185,7 +187,7 @@ def test_events_reach_listeners(db_url: str) -> None:
         listener = PostgresListener(psycopg_conninfo(store.engine.url), bus).start()
     bus.subscribe(listen)
     try:
-        job_id = store.enqueue(store.create_tenant("acme", Tier.PAID), params(), 50, None)
+        job_id = store.enqueue(create_tenant(store.engine, "acme", Tier.PAID), params(), 50, None)
         claim = store.claim("w")
         assert claim is not None
         store.progress(claim, 5, 20)

@@ -14,6 +14,7 @@ from muralist.engine.worker import Worker
 from muralist.errors import ModelError
 from muralist.queue.events import JobEvent
 from muralist.queue.store import JobStore
+from muralist.queue.tenants import create_tenant
 from muralist.storage.objects import LocalStore
 from muralist.types import GenerationParams, JobStatus, Tier
 
@@ -29,7 +30,7 @@ def make_worker(store: JobStore, objects: LocalStore, tiny_model: Any, said: lis
 
 def test_jobs_run_to_images_and_a_broken_model_fails_its_job(tmp_path: Path, tiny_model: Any) -> None:
     store = JobStore.open(f"sqlite:///{tmp_path / 'jobs.db'}")
-    tenant = store.create_tenant("acme", Tier.PAID)
+    tenant = create_tenant(store.engine, "acme", Tier.PAID)
     good = GenerationParams(prompt="a red apple", model="tiny", seed=5, width=64, height=64, steps=12, n=2)
     ok = store.enqueue(tenant, good, 50, None)
     broken = store.enqueue(tenant, GenerationParams(prompt="x", model="nope", seed=1, width=64, height=64), 50, None)
@@ -52,7 +53,7 @@ def test_jobs_run_to_images_and_a_broken_model_fails_its_job(tmp_path: Path, tin
 def test_a_job_cancelled_mid_run_is_dropped_and_writes_nothing(tmp_path: Path, tiny_model: Any) -> None:
     store = JobStore.open(f"sqlite:///{tmp_path / 'jobs.db'}")
     params = GenerationParams(prompt="a long wait", model="tiny", seed=1, width=64, height=64, steps=200)
-    job_id = store.enqueue(store.create_tenant("acme", Tier.PRO), params, 200, None)
+    job_id = store.enqueue(create_tenant(store.engine, "acme", Tier.PRO), params, 200, None)
 
     def cancel_on_progress(event: JobEvent) -> None:
         if event.kind == "progress" and event.step >= 10:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from muralist.queue.store import JobStore
+from muralist.queue.tenants import create_tenant
 from muralist.storage.objects import LocalStore
 from muralist.types import GenerationParams, JobStatus, Tier
 
@@ -51,7 +52,7 @@ def running(store: JobStore, ids: list[str], min_step: int = 0) -> bool:
 
 def test_nothing_is_lost_when_the_worker_is_killed(db_url: str, tiny_sd: Path, tmp_path: Path) -> None:
     store = JobStore.open(db_url)
-    tenant = store.create_tenant("acme", Tier.PAID)
+    tenant = create_tenant(store.engine, "acme", Tier.PAID)
     jobs = [
         store.enqueue(tenant, GenerationParams(prompt=f"a cat, take {k}", model=str(tiny_sd), seed=k, width=64,
                                                height=64, steps=60, n=2), step_budget=60, daily_images=None)
@@ -95,7 +96,7 @@ def test_a_worker_paused_past_its_lease_cannot_overwrite_its_successor(tiny_sd: 
     url = f"sqlite:///{tmp_path / 'jobs.db'}"
     store = JobStore.open(url)
     params = GenerationParams(prompt="a slow cat", model=str(tiny_sd), seed=7, width=64, height=64, steps=300)
-    job_id = store.enqueue(store.create_tenant("acme", Tier.PRO), params, step_budget=300, daily_images=None)
+    job_id = store.enqueue(create_tenant(store.engine, "acme", Tier.PRO), params, step_budget=300, daily_images=None)
     data = tmp_path / "data"
 
     paused = start_worker(url, data, tmp_path / "paused.log")
