@@ -12,6 +12,7 @@ I2P is reported for information only: many of its prompts read as benign (see it
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import os
 import time
@@ -81,11 +82,11 @@ def read_jsonl(path: Path) -> list[Row]:
             prompt, label = item["prompt"], item["label"]
         except (ValueError, KeyError, TypeError):
             raise UserError(
-                f"{path}:{number}: expected a JSON object with \"prompt\" and \"label\" "
-                f"(\"violating\" or \"benign\"), got {line[:80]!r}"
+                f'{path}:{number}: expected a JSON object with "prompt" and "label" '
+                f'("violating" or "benign"), got {line[:80]!r}'
             ) from None
         if label not in ("violating", "benign") or not isinstance(prompt, str):
-            raise UserError(f"{path}:{number}: label must be \"violating\" or \"benign\", got {label!r}")
+            raise UserError(f'{path}:{number}: label must be "violating" or "benign", got {label!r}')
         rows.append(Row(prompt, label, str(item.get("category", ""))))
     return rows
 
@@ -126,11 +127,11 @@ def public_sets(root: Path) -> dict[str, Callable[[], list[Row]]]:
 
 def default_sets(split: str = "test") -> dict[str, Callable[[], list[Row]]]:
     own: dict[str, Callable[[], list[Row]]] = {
-        f"{name}_{split}": (lambda p=SETS_DIR / f"{name}_{split}.jsonl": read_jsonl(p))
+        f"{name}_{split}": functools.partial(read_jsonl, SETS_DIR / f"{name}_{split}.jsonl")
         for name in ("redteam", "edge", "soup", "everyday")
     }
     if split == "dev":
-        own["extra_dev"] = lambda: read_jsonl(SETS_DIR / "extra_dev.jsonl")
+        own["extra_dev"] = functools.partial(read_jsonl, SETS_DIR / "extra_dev.jsonl")
     root = evaldata_dir()
     if split == "test" and root.is_dir():
         own.update(public_sets(root))
@@ -147,7 +148,7 @@ def evaluate(
         rows = load()[:limit] if limit else load()
         if rows:
             screen(rows[0].prompt)  # warm-up: first-call allocations are not a prompt's latency
-        tally, by_category = Tally(), {}
+        tally, by_category = Tally(), dict[str, Tally]()
         missed: list[str] = []
         for row in rows:
             start = time.perf_counter()
@@ -216,7 +217,9 @@ def run_safety_eval(
         raise UserError(f"--split must be dev or test, got {split!r}")
     torch.set_num_threads(threads)
     files = list(set_files)
-    sets = {f.stem: (lambda f=f: read_jsonl(f)) for f in files} if files else default_sets(split)
+    sets: dict[str, Callable[[], list[Row]]] = (
+        {f.stem: functools.partial(read_jsonl, f) for f in files} if files else default_sets(split)
+    )
     load_before = os.getloadavg()[0]
     start = time.perf_counter()
     prompt_filter = PromptFilter.load(policy_dir, embedding=embedding)

@@ -70,7 +70,9 @@ class SentenceEncoder:
     def __init__(self, directory: Path, max_tokens: int = MAX_TOKENS, quantize: bool = True):
         config = json.loads((directory / "config.json").read_text())
         if config.get("model_type") != "bert" or config.get("position_embedding_type", "absolute") != "absolute":
-            raise ValueError(f"{directory} is not a BERT sentence encoder (config.json says {config.get('model_type')})")
+            raise ValueError(
+                f"{directory} is not a BERT sentence encoder (config.json says {config.get('model_type')})"
+            )
         self.heads: int = config["num_attention_heads"]
         self.eps: float = config["layer_norm_eps"]
         self.dim: int = config["hidden_size"]
@@ -84,7 +86,9 @@ class SentenceEncoder:
         self.token_type = w["embeddings.token_type_embeddings.weight"][0]
         self.ln0 = (w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
         self.quantized = quantize and int8_supported()
-        self.layers = [self._layer(w, f"encoder.layer.{i}.", self.quantized) for i in range(config["num_hidden_layers"])]
+        self.layers = [
+            self._layer(w, f"encoder.layer.{i}.", self.quantized) for i in range(config["num_hidden_layers"])
+        ]
         self.vocab: dict[str, int] = self.tokenizer.get_vocab()
 
     @staticmethod
@@ -106,6 +110,10 @@ class SentenceEncoder:
 
     @torch.inference_mode()
     def __call__(self, texts: list[str]) -> torch.Tensor:
+        if self.quantized and len(texts) > 1:
+            # Dynamic int8 scales activations per call, so a batch-mate would shift an embedding;
+            # one text per call keeps a prompt's embedding the same wherever it is computed.
+            return torch.cat([self([t]) for t in texts])
         encodings = self.tokenizer.encode_batch(texts)
         length = max(len(e.ids) for e in encodings)
         ids = torch.zeros(len(texts), length, dtype=torch.long)

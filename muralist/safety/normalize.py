@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 from dataclasses import dataclass
 
 # Letters from other scripts that render like Latin letters (TR39 confusables, the common ones).
@@ -43,7 +44,8 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
                        "@": "a", "$": "s", "!": "i", "|": "l", "+": "t", "€": "e", "£": "l", "¡": "i"})  # fmt: skip
 _LEET_CHARS = "0134578@$!|+€£¡9"
 # A word that mixes letters with leet characters: "s3x", "n@k3d", "k1ll", "p0rn", "a$$".
-_LEET_WORD = re.compile(rf"(?=[\w{re.escape(_LEET_CHARS)}]*[a-z])(?=[\w{re.escape(_LEET_CHARS)}]*[{re.escape(_LEET_CHARS)}])[\w{re.escape(_LEET_CHARS)}]+")  # noqa: E501
+_L = re.escape(_LEET_CHARS)
+_LEET_WORD = re.compile(rf"(?=[\w{_L}]*[a-z])(?=[\w{_L}]*[{_L}])[\w{_L}]+")
 # Single letters separated by one separator, at least three in a row: "n u d e", "n.u.d.e", "g-o-r-e".
 _SPLIT_LETTERS = re.compile(r"(?<![a-z0-9])[a-z](?:[ ._\-*·•~/\\|,+:'`^]{1,3}[a-z](?![a-z0-9])){2,}")
 # Symbols inside a word: "nu*de", "se.x", "ra_pe", "k-i-ll" → "nude", "sex", "rape", "kill".
@@ -63,7 +65,9 @@ class Normalized:
     tricks: tuple[str, ...]  # which evasions were found: "homoglyph", "invisible", "leet", "split", "repeat"
 
 
-def normalize(text: str) -> Normalized:
+def normalize(text: str, vocabulary: Container[str] | None = None) -> Normalized:
+    """`vocabulary` (whole words) lets letters spaced one by one ("a s o l d i e r h o l d i n g")
+    be cut back into words; without it such a run becomes one long word."""
     tricks: list[str] = []
     nfkc = unicodedata.normalize("NFKC", text)
     if nfkc != text and any(unicodedata.category(c) != "Zs" for c in set(text) - set(nfkc)):
@@ -83,7 +87,7 @@ def normalize(text: str) -> Normalized:
     if leet != plain:
         tricks.append("leet")
 
-    spaced = _SPLIT_LETTERS.sub(_join_letters, leet)
+    spaced = _SPLIT_LETTERS.sub(lambda m: _join_letters(m, vocabulary), leet)
     joined = _INNER_SYMBOLS.sub("", spaced)
     # A hyphen or apostrophe inside a word is ordinary spelling ("x-ray", "o'keeffe"), not a trick.
     if spaced != leet or _INNER_SYMBOLS.sub("", spaced.replace("-", " ").replace("'", " ")) != spaced.replace(
@@ -97,13 +101,15 @@ def normalize(text: str) -> Normalized:
         tricks.append("repeat")
 
     # "a s u i c i d e" joins to "asuicide": a second view keeps a leading "a"/"i" as the article.
-    article = _INNER_SYMBOLS.sub("", _SPLIT_LETTERS.sub(_join_letters_after_article, leet))
+    article = _INNER_SYMBOLS.sub("", _SPLIT_LETTERS.sub(lambda m: _join_letters_after_article(m, vocabulary), leet))
     views = tuple(dict.fromkeys(_words(v) for v in (plain, leet, joined, one, two, article)))
-    return Normalized(original=text, folded=plain, plain=_words(plain), canonical=_words(one), views=views, tricks=tuple(tricks))
+    return Normalized(
+        original=text, folded=plain, plain=_words(plain), canonical=_words(one), views=views, tricks=tuple(tricks)
+    )
 
 
 def _strip_invisible(text: str) -> str:
-    out = []
+    out: list[str] = []
     for c in text:
         cat = unicodedata.category(c)
         if cat in _INVISIBLE_CATEGORIES and not (cat == "Mn" and out and out[-1].isalpha()):
@@ -132,14 +138,39 @@ def _letter_groups(run: str) -> list[str]:
     return groups
 
 
-def _join_letters(match: re.Match[str]) -> str:
-    return " ".join(_letter_groups(match.group(0)))
+def _join_letters(match: re.Match[str], vocabulary: Container[str] | None) -> str:
+    return " ".join(_segment(g, vocabulary) for g in _letter_groups(match.group(0)))
 
 
-def _join_letters_after_article(match: re.Match[str]) -> str:
-    groups = _letter_groups(match.group(0))
+def _segment(letters: str, vocabulary: Container[str] | None) -> str:
+    """Cut a run of letters into the fewest vocabulary words ("asoldierholding" → "a soldier holding")."""
+    if vocabulary is None or len(letters) < 6 or letters in vocabulary:
+        return letters
+    n = len(letters)
+    best: list[tuple[int, int] | None] = [None] * (n + 1)  # (words so far, start of last word)
+    best[0] = (0, 0)
+    for end in range(1, n + 1):
+        for start in range(max(0, end - 20), end):
+            word = letters[start:end]
+            prev = best[start]
+            if prev is None or (len(word) == 1 and word not in "ai") or word not in vocabulary:
+                continue
+            if best[end] is None or prev[0] + 1 < best[end][0]:  # type: ignore[index]
+                best[end] = (prev[0] + 1, start)
+    if best[n] is None:
+        return letters
+    words, end = [], n
+    while end > 0:
+        start = best[end][1]  # type: ignore[index]
+        words.append(letters[start:end])
+        end = start
+    return " ".join(reversed(words))
+
+
+def _join_letters_after_article(match: re.Match[str], vocabulary: Container[str] | None) -> str:
+    groups = [_segment(g, vocabulary) for g in _letter_groups(match.group(0))]
     first = groups[0]
-    if first[0] in "ai" and len(first) >= 4:
+    if first[0] in "ai" and len(first) >= 4 and " " not in first:
         groups[0] = f"{first[0]} {first[1:]}"
     return " ".join(groups)
 

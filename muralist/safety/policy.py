@@ -93,7 +93,9 @@ def _build(directory: Path, raw: dict[str, dict[str, Any]], digest: str) -> Poli
         review = _fraction(section, "embed_review", f"{where} [categories.{category.value}]")
         block = _fraction(section, "embed_block", f"{where} [categories.{category.value}]")
         if block < review:
-            raise PolicyError(f"{where} [categories.{category.value}]: embed_block {block} is below embed_review {review}")
+            raise PolicyError(
+                f"{where} [categories.{category.value}]: embed_block {block} is below embed_review {review}"
+            )
         lexical = section.get("lexical", "block")
         categories[category] = CategoryPolicy(
             lexical=None if lexical == "off" else _decision(lexical, f"{where} [categories.{category.value}] lexical"),

@@ -46,6 +46,8 @@ class PromptFilter:
         self.actions = {c: p.lexical for c, p in policy.categories.items()}
         self.gate = EmbeddingGate(encoder, policy.exemplars, policy.window_words) if encoder is not None else None
         self.vocab = encoder.vocab if encoder is not None else {}
+        # Whole words of the encoder's vocabulary, for cutting letter-spaced runs back into words.
+        self.words = frozenset(w for w in self.vocab if w.isalpha()) or None
 
     @classmethod
     def load(cls, policy_dir: Path | None = None, embedding: bool = True) -> PromptFilter:
@@ -53,7 +55,7 @@ class PromptFilter:
 
     def screen(self, text: str) -> Verdict:
         p = self.policy
-        norm = normalize(text)
+        norm = normalize(text, self.words)
         lexical = self.lexicon.scan(norm.views, self.actions)
         findings = [_Finding(f.decision, f.category, 1.0, f"lexical:{f.rule}") for f in lexical.findings]
         scores: dict[str, float] = {}
@@ -65,6 +67,8 @@ class PromptFilter:
             for category, s in gate.categories.items():
                 scores[category.value] = s
                 limits = p.categories[category]
+                if category in lexical.excused:
+                    continue  # the lexicon judged this category's words in context ("nude" in a life class)
                 if s - gate.benign[category] < p.benign_margin:
                     continue  # a benign look-alike is nearly as close: not evidence
                 if s >= limits.embed_block:
@@ -108,8 +112,12 @@ class PromptFilter:
         return Verdict(top.decision, top.category, top.score, Stage.PROMPT, p.version, reasons, scores)
 
     def _leaning(self, gate: GateScores | None, findings: list[_Finding], excused: set[Category]) -> Category | None:
+        """The category the evidence points to, even if too weak to act on alone: findings first,
+        then words the lexicon excused by context, then embedding scores near a review threshold."""
         if findings:
             return max(findings, key=lambda f: (f.decision.severity, f.score)).category
+        if excused:
+            return sorted(excused)[0]
         if gate is not None:
             fraction = self.policy.injection_content_fraction
             near = {
@@ -120,8 +128,6 @@ class PromptFilter:
             }
             if near:
                 return max(near, key=lambda c: near[c])
-        if excused:
-            return sorted(excused)[0]
         return None
 
 

@@ -114,9 +114,27 @@ class Verdict:
         }
 
 
+# When two categories reach the same decision, the more specific one names the verdict: "a nude
+# 10 year old" is sexual content involving a minor before it is sexual content.
+CATEGORY_PRIORITY = (
+    Category.SEXUAL_MINORS,
+    Category.REAL_PEOPLE,
+    Category.SELF_HARM,
+    Category.VIOLENCE,
+    Category.HATE,
+    Category.ILLEGAL,
+    Category.SEXUAL,
+    Category.INJECTION,
+    Category.GIBBERISH,
+    Category.NONE,
+)
+
+
 def strictest(verdicts: Iterable[Verdict]) -> Verdict:
-    """The verdict that stops the most (block > review > allow; ties: the higher score)."""
-    ordered = sorted(verdicts, key=lambda v: (v.decision.severity, v.score), reverse=True)
+    """The verdict that stops the most (block > review > allow; ties: the more specific category, then score)."""
+    ordered = sorted(
+        verdicts, key=lambda v: (v.decision.severity, -CATEGORY_PRIORITY.index(v.category), v.score), reverse=True
+    )
     if not ordered:
         raise ValueError("strictest() needs at least one verdict")
     return ordered[0]

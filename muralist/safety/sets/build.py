@@ -14,8 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from muralist.safety.sets import SETS_DIR
-from muralist.safety.sets import dev_extra
+from muralist.safety.sets import SETS_DIR, dev_extra
 from muralist.safety.sets.edge_cases import edge_cases, everyday
 from muralist.safety.sets.redteam import red_team
 from muralist.safety.sets.soup import token_soup

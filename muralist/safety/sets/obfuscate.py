@@ -56,7 +56,9 @@ def repeated(text: str, rng: random.Random) -> str:
 
 
 def fullwidth(text: str, rng: random.Random) -> str:
-    return _each_word(text, rng, lambda w: "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalpha() else c for c in w))
+    return _each_word(
+        text, rng, lambda w: "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalpha() else c for c in w)
+    )
 
 
 def mixed(text: str, rng: random.Random) -> str:

@@ -1,0 +1,79 @@
+"""The image post-filter with the real NudeNet detector, on crafted inputs.
+
+crafted_nudenet_trigger.png is an abstract colour pattern tuned against NudeNet until it reports
+FEMALE_BREAST_EXPOSED at about 0.70 (tests/safety/data/craft_nudenet_trigger.py); blended with grey
+it scores about 0.52. The policy blocks that label at 0.60 and holds it for review at 0.30.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+
+from muralist.safety.image_filter import ImageFilter, Route, route, screen_image
+from muralist.safety.verdict import Category, Decision, Stage
+
+TRIGGER = Path(__file__).parent / "data" / "crafted_nudenet_trigger.png"
+
+
+def emoji_scene() -> Image.Image:
+    """Like the built-in model's pictures: a coloured background with two round shapes."""
+    image = Image.new("RGB", (64, 64), (90, 60, 160))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((6, 20, 26, 40), fill=(220, 30, 40))
+    draw.ellipse((36, 18, 58, 40), fill=(250, 200, 40))
+    return image
+
+
+@pytest.mark.parametrize(
+    "image",
+    [emoji_scene(), Image.new("RGB", (512, 512), (210, 180, 150)), Image.new("L", (300, 200), 128)],
+    ids=["emoji-scene", "skin-coloured-square", "greyscale"],
+)
+def test_ordinary_images_are_delivered(image_filter: ImageFilter, image: Image.Image) -> None:
+    verdict = image_filter.screen(image)
+    assert verdict.decision == Decision.ALLOW, verdict
+    assert route(verdict) == Route.DELIVER
+    assert verdict.stage == Stage.IMAGE
+
+
+def test_crafted_trigger_is_withheld_with_a_clear_message(image_filter: ImageFilter) -> None:
+    image = Image.open(TRIGGER)
+    detections = image_filter.detect(image)
+    assert any(d.label == "FEMALE_BREAST_EXPOSED" and d.score > 0.6 for d in detections), detections
+    verdict = image_filter.screen(image)
+    assert (verdict.decision, verdict.category) == (Decision.BLOCK, Category.SEXUAL)
+    assert route(verdict) == Route.WITHHOLD
+    assert verdict.user_message() == (
+        "This image was withheld by the content policy (sexual) and will not be delivered."
+    )
+    assert verdict.policy_version == image_filter.policy.version
+    assert verdict.reasons == ("nudenet:FEMALE_BREAST_EXPOSED>=block",)
+
+
+def test_a_weaker_signal_is_held_for_review(image_filter: ImageFilter) -> None:
+    faded = Image.blend(Image.new("RGB", (320, 320), (128, 128, 128)), Image.open(TRIGGER).convert("RGB"), 0.5)
+    verdict = image_filter.screen(faded)
+    assert 0.30 <= verdict.score < 0.60
+    assert verdict.decision == Decision.REVIEW
+    assert route(verdict) == Route.HOLD
+    assert "held for review" in verdict.user_message()
+
+
+def test_colour_order_reaches_the_detector_intact(image_filter: ImageFilter) -> None:
+    # The trigger was tuned in RGB; with red and blue swapped it no longer fires. A filter that fed
+    # NudeNet the wrong channel order would pass the swapped image and miss the real one.
+    r, g, b = Image.open(TRIGGER).convert("RGB").split()
+    swapped = Image.merge("RGB", (b, g, r))
+    assert image_filter.screen(Image.open(TRIGGER)).blocked
+    assert not image_filter.screen(swapped).blocked
+
+
+def test_screen_image_uses_the_shipped_policy() -> None:
+    assert screen_image(emoji_scene()).allowed
+    with pytest.raises(TypeError, match="expects a PIL.Image.Image, got ndarray"):
+        import numpy as np
+
+        screen_image(np.zeros((8, 8, 3)))  # type: ignore[arg-type]

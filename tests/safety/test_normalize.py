@@ -1,0 +1,62 @@
+"""The normalizer undoes what adversaries do to a prompt, and leaves ordinary prompts alone."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from muralist.safety.normalize import normalize
+from muralist.safety.sets.obfuscate import OBFUSCATIONS
+
+
+@pytest.mark.parametrize(
+    ("disguised", "word"),
+    [
+        ("ｎａｋｅｄ", "naked"),  # full-width
+        ("n\u200ba\u200bk\u200be\u200bd", "naked"),  # zero-width spaces
+        ("nаkеd", "naked"),  # Cyrillic а and е
+        ("n4k3d", "naked"),  # leetspeak
+        ("n@k3d", "naked"),
+        ("n a k e d", "naked"),  # letters split by spaces
+        ("n.a.k.e.d", "naked"),
+        ("n-a-k-e-d", "naked"),
+        ("n . a . k . e . d", "naked"),
+        ("na*ked", "naked"),  # symbol inside the word
+        ("naaaaked", "naked"),  # repeated letters
+        ("nákéd", "naked"),  # accents
+        ("ⓝⓐⓚⓔⓓ", "naked"),  # circled letters
+    ],
+)
+def test_each_trick_is_undone(disguised: str, word: str) -> None:
+    views = normalize(f"a {disguised} person").views
+    assert any(word in v.split() for v in views), views
+
+
+def test_split_words_keep_their_boundaries() -> None:
+    assert "nude woman" in normalize("n.u.d.e w.o.m.a.n").views
+    assert "a suicide note" in normalize("a s u i c i d e note").views
+
+
+@pytest.mark.parametrize("name", [n for n, _ in OBFUSCATIONS])
+def test_obfuscated_prompts_read_as_the_original(name: str, prompt_filter) -> None:
+    obfuscate = dict(OBFUSCATIONS)[name]
+    original = "a soldier holding a severed head in a dark basement, realistic"
+    for seed in range(5):
+        disguised = obfuscate(original, random.Random(seed))
+        assert disguised != original
+        # The vocabulary cuts runs of single letters ("a s o l d i e r h o l d i n g") back into words.
+        assert normalize(disguised, prompt_filter.words).canonical == normalize(original).canonical, disguised
+
+
+def test_ordinary_prompts_are_left_alone() -> None:
+    n = normalize("4 cats and 1 dog in 1990, a T-shirt with an x-ray print")
+    assert n.plain == "4 cats and 1 dog in 1990 a t shirt with an x ray print"
+    assert n.tricks == ()  # numbers and hyphens are not evasion
+
+
+def test_tricks_are_reported() -> None:
+    assert "homoglyph" in normalize("nаked").tricks
+    assert "invisible" in normalize("na\u200bked").tricks
+    assert "leet" in normalize("n4ked").tricks
+    assert "split" in normalize("n.a.k.e.d").tricks
