@@ -67,3 +67,21 @@ def test_a_job_cancelled_mid_run_is_dropped_and_writes_nothing(tmp_path: Path, t
     assert job.state == JobStatus.CANCELLED and job.progress_step < 200
     assert store.images(job_id) == [] and objects.list("images") == []
     assert any("lost the lease" in line for line in said)
+
+
+def test_a_stopped_worker_hands_its_job_back_and_the_next_resumes_it(tmp_path: Path, tiny_model: Any) -> None:
+    store = JobStore.open(f"sqlite:///{tmp_path / 'jobs.db'}")
+    params = GenerationParams(prompt="a cat", model="tiny", seed=3, width=64, height=64, steps=40)
+    job_id = store.enqueue(create_tenant(store.engine, "acme", Tier.PAID), params, 50, None)
+    objects, said = LocalStore(tmp_path / "objects"), []
+    first = make_worker(store, objects, tiny_model, said)
+    store.events.subscribe(lambda e: first.stop() if e.kind == "progress" and e.step >= 20 else None)
+
+    assert first.run() == 0  # SIGTERM in `muralist worker` calls stop()
+    job = store.job(job_id)
+    assert (job.state, job.attempts, job.lease_owner) == (JobStatus.QUEUED, 0, None)  # handed back at no cost
+
+    second = make_worker(store, objects, tiny_model, said)
+    assert second.run(until_idle=True) == 1
+    assert any("resumed from a checkpoint, 20 of 40 steps done" in line for line in said)
+    assert store.job(job_id).state == JobStatus.SUCCEEDED
