@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, insert, select, text, update
+from sqlalchemy import Engine, and_, case, func, insert, literal, select, text, update
 from sqlalchemy.engine import Connection
 
 from muralist.errors import UserError
@@ -190,8 +190,15 @@ class JobStore:
         return None
 
     def _pick(self, c: Connection, now: float) -> lanes.Pick | None:
-        # Only each tenant's oldest queued job can start (FIFO per tenant), so only heads are read.
-        rank = func.row_number().over(partition_by=Job.tenant_id, order_by=(Job.enqueued_at, Job.id)).label("rank")
+        # Only a tenant's oldest queued job in each lane can start (FIFO per tenant and lane): read those.
+        after = self.lane_config.promote_free_after_s
+        promoted = (
+            case((and_(Job.tier == Tier.FREE.value, Job.enqueued_at <= now - after), 1), else_=0)
+            if after is not None
+            else literal(0)
+        )
+        order = (Job.enqueued_at, Job.id)
+        rank = func.row_number().over(partition_by=(Job.tenant_id, promoted), order_by=order).label("rank")
         ranked = select(Job.id, rank).where(Job.state == JobStatus.QUEUED.value).subquery()
         heads = select(Job.id, Job.tenant_id, Job.tier, Job.enqueued_at).where(
             Job.id.in_(select(ranked.c.id).where(ranked.c.rank == 1)), Job.state == JobStatus.QUEUED.value

@@ -9,7 +9,7 @@ import pytest
 
 from muralist.errors import UserError
 from muralist.queue.events import JobEvent, LocalBus, PostgresListener, psycopg_conninfo
-from muralist.queue.lanes import LaneConfig
+from muralist.queue.lanes import LaneConfig, LaneState
 from muralist.queue.store import JobStore, NewImage, QuotaExceededError
 from muralist.queue.tenants import add_api_key, create_tenant, tenant_for_key, usage
 from muralist.types import GenerationParams, JobStatus, Lane, Tier
@@ -158,6 +158,19 @@ def test_claims_follow_the_lanes_and_the_tenant_cap(db_url: str) -> None:
         lanes_taken.append(claim.lane)
     # Pro first, but its tenant may run one job at a time; the other lanes make progress meanwhile.
     assert lanes_taken == [Lane.PRO, Lane.PAID, Lane.FREE, Lane.PAID, Lane.FREE]
+
+
+def test_a_free_tenants_young_job_waits_in_the_free_lane_while_its_old_one_is_promoted(db_url: str) -> None:
+    config = LaneConfig(promote_free_after_s=0.2)
+    store = JobStore.open(db_url, lane_config=config)
+    tenant = create_tenant(store.engine, "f", Tier.FREE)
+    old = store.enqueue(tenant, params(seed=1), 30, None)
+    time.sleep(0.3)
+    young = store.enqueue(tenant, params(seed=2), 30, None)
+    store.lane_state = LaneState(passes={Lane.PRO: 0.0, Lane.PAID: 5.0, Lane.FREE: 0.0})  # the free lane's turn
+    first, second = store.claim("w"), store.claim("w")
+    assert first is not None and (first.job_id, first.lane) == (young, Lane.FREE)
+    assert second is not None and (second.job_id, second.lane) == (old, Lane.PAID)
 
 
 def test_estimate_names_the_position_in_line(store: JobStore) -> None:
