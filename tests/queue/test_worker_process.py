@@ -95,8 +95,8 @@ def test_nothing_is_lost_when_the_worker_is_killed(db_url: str, tiny_sd: Path, t
 def test_a_worker_paused_past_its_lease_cannot_overwrite_its_successor(tiny_sd: Path, tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'jobs.db'}"
     store = JobStore.open(url)
-    params = GenerationParams(prompt="a slow cat", model=str(tiny_sd), seed=7, width=64, height=64, steps=300)
-    job_id = store.enqueue(create_tenant(store.engine, "acme", Tier.PRO), params, step_budget=300, daily_images=None)
+    params = GenerationParams(prompt="a slow cat", model=str(tiny_sd), seed=7, width=64, height=64, steps=150)
+    job_id = store.enqueue(create_tenant(store.engine, "acme", Tier.PRO), params, step_budget=150, daily_images=None)
     data = tmp_path / "data"
 
     paused = start_worker(url, data, tmp_path / "paused.log")
