@@ -5,6 +5,7 @@
     soup_{dev,test}.jsonl      adversarial token soup
     everyday_{dev,test}.jsonl  ordinary prompts (calibration of thresholds on dev)
     extra_dev.jsonl            dev only: implicit violations and more look-alikes (dev_extra.py)
+    calibration_dev.jsonl      dev only: 1,000 ordinary prompts that skirt the categories' scenes
 
 Deterministic: the same code writes the same files, so a diff shows exactly what changed.
 """
@@ -42,6 +43,9 @@ def build(out: Path = SETS_DIR) -> dict[str, int]:
             counts[name] = len(rows)
     (out / "extra_dev.jsonl").write_text("".join(json.dumps(r) + "\n" for r in dev_extra.rows()), encoding="utf-8")
     counts["extra_dev"] = len(dev_extra.rows())
+    calibration = dev_extra.calibration()
+    (out / "calibration_dev.jsonl").write_text("".join(json.dumps(r) + "\n" for r in calibration), encoding="utf-8")
+    counts["calibration_dev"] = len(calibration)
     return counts
 
 
