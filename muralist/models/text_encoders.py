@@ -38,12 +38,20 @@ class TextEncoder:
 
     @torch.no_grad()
     def __call__(self, prompts: list[str]) -> torch.Tensor:
+        return self.encode(*self.tokenize(prompts))
+
+    def tokenize(self, prompts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
+        """Token ids and attention mask, each [batch, max_length] (cheap; a data loader may call it)."""
         tokens = self.tokenizer(
             prompts, padding="max_length", max_length=self.max_length, truncation=True, return_tensors="pt"
         )
+        return tokens.input_ids, tokens.attention_mask
+
+    @torch.no_grad()
+    def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         device = next(self.model.parameters()).device
-        mask = tokens.attention_mask.to(device) if self.use_attention_mask else None
-        return self.model(tokens.input_ids.to(device), attention_mask=mask)[0]
+        mask = attention_mask.to(device) if self.use_attention_mask else None
+        return self.model(input_ids.to(device), attention_mask=mask)[0]
 
 
 def resolve_component_dir(directory: Path) -> tuple[Path, dict]:

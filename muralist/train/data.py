@@ -9,6 +9,7 @@ held-out compositions never reach a training step.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -18,27 +19,44 @@ from muralist.train import captions, scenes
 IMAGE_SIZE = 64
 
 
-def build_cache(folder: Path, n: int, seed: int, split: str = "train") -> Path:
-    """Render `n` scenes into `folder` (resumable: a finished cache is reused as it is)."""
+def build_cache(folder: Path, n: int, seed: int, split: str = "train", workers: int = 1) -> Path:
+    """Render `n` scenes into `folder` (resumable: a finished cache is reused as it is).
+
+    Scenes are drawn in order from one generator and only the rendering is spread over `workers`
+    processes, so the cache is the same whatever the number of workers.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     images_file = folder / "images.npy"
     if images_file.exists() and (folder / "scenes.jsonl").exists():
         return folder
     rng = np.random.default_rng(seed)
+    drawn = [scenes.sample_scene(rng, split=split) for _ in range(n)]
     images = np.lib.format.open_memmap(folder / "images.tmp.npy", mode="w+", dtype=np.uint8,
                                        shape=(n, IMAGE_SIZE, IMAGE_SIZE, 3))  # fmt: skip
-    lines = []
-    for i in range(n):
-        scene = scenes.sample_scene(rng, split=split)
-        images[i] = np.asarray(scenes.render(scene, IMAGE_SIZE))
-        lines.append(json.dumps(scene.to_dict()))
-        if (i + 1) % 10000 == 0:
-            print(f"rendered {i + 1}/{n}", flush=True)
+    if workers > 1:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            rendered = pool.imap(_render, drawn, chunksize=256)
+            _fill(images, rendered, n)
+    else:
+        _fill(images, map(_render, drawn), n)
     images.flush()
     del images
-    (folder / "scenes.jsonl").write_text("\n".join(lines) + "\n")
+    (folder / "scenes.jsonl").write_text("\n".join(json.dumps(scene.to_dict()) for scene in drawn) + "\n")
     (folder / "images.tmp.npy").rename(images_file)
     return folder
+
+
+def _render(scene: scenes.Scene) -> np.ndarray:
+    return np.asarray(scenes.render(scene, IMAGE_SIZE))
+
+
+def _fill(images: np.ndarray, rendered: Iterable[np.ndarray], n: int) -> None:
+    for i, image in enumerate(rendered):
+        images[i] = image
+        if (i + 1) % 10000 == 0:
+            print(f"rendered {i + 1}/{n}", flush=True)
 
 
 class SceneCache:

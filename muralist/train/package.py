@@ -36,6 +36,8 @@ def assemble(unet_dir: Path, vae_dir: Path, out: Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     for name, source in (("unet", unet_dir), ("vae", vae_dir)):
         target = out / name
+        if target.resolve() == Path(source).resolve():
+            continue  # already in place (e.g. re-assembling with the shipped VAE)
         if target.exists():
             shutil.rmtree(target)
         target.mkdir()

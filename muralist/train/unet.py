@@ -15,6 +15,8 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,7 @@ import numpy as np
 import torch
 
 from muralist.train.checkpoints import TrainingRun, restore, snapshot
-from muralist.train.data import SceneCache, to_model_range
+from muralist.train.data import SceneCache, build_cache, to_model_range
 
 SCHEDULER_CONFIG = {
     "_class_name": "DDIMScheduler",
@@ -59,32 +61,33 @@ def make_unet():  # noqa: ANN201 - diffusers.UNet2DConditionModel
     return UNet2DConditionModel(**UNET_CONFIG)
 
 
-def make_text_encoder():  # noqa: ANN201 - muralist.models.text_encoders.TextEncoder
+def make_text_encoder(directory: Path | None = None, device: str = "cpu"):  # noqa: ANN201 - TextEncoder
+    """all-MiniLM-L6-v2 as the engine runs it (from its package unless another copy is given)."""
     from muralist.models.text_encoders import load_text_encoder, minilm_directory
 
-    directory = minilm_directory()
+    directory = directory or minilm_directory()
     encoder = load_text_encoder(
-        directory, directory, "BertModel", "BertTokenizerFast", torch.device("cpu"), torch.float32
+        directory, directory, "BertModel", "BertTokenizerFast", torch.device(device), torch.float32
     )
     encoder.max_length = MAX_TOKENS
     return encoder
 
 
 @torch.no_grad()
-def encode_cache(vae_dir: Path, cache: Path, out: Path) -> np.ndarray:
+def encode_cache(vae_dir: Path, cache: Path, out: Path, device: str = "cpu") -> np.ndarray:
     """Latents (posterior mean × scaling factor) of every cached scene, computed once."""
     if out.exists():
         return np.load(out, mmap_mode="r")
     from diffusers import AutoencoderKL
 
-    vae = AutoencoderKL.from_pretrained(vae_dir).eval()
+    vae = AutoencoderKL.from_pretrained(vae_dir).eval().to(device)
     data = SceneCache(cache)
     latents = np.lib.format.open_memmap(out.with_suffix(".tmp.npy"), mode="w+", dtype=np.float16,
                                         shape=(len(data), 4, 16, 16))  # fmt: skip
     for start in range(0, len(data), 256):
-        images = torch.from_numpy(to_model_range(data.images[start : start + 256]))
+        images = torch.from_numpy(to_model_range(data.images[start : start + 256])).to(device)
         mean = vae.encode(images).latent_dist.mean * vae.config.scaling_factor
-        latents[start : start + len(images)] = mean.numpy().astype(np.float16)
+        latents[start : start + len(images)] = mean.cpu().numpy().astype(np.float16)
     latents.flush()
     del latents
     out.with_suffix(".tmp.npy").rename(out)
@@ -100,9 +103,9 @@ def _schedule() -> torch.Tensor:
 def diffusion_loss(unet: Any, latents: torch.Tensor, emb: torch.Tensor, alphas_cumprod: torch.Tensor,
                    generator: torch.Generator) -> torch.Tensor:  # fmt: skip
     # 1. A random timestep and noise per sample; x_t = sqrt(a) x0 + sqrt(1 - a) eps.
-    t = torch.randint(0, len(alphas_cumprod), (len(latents),), generator=generator)
-    noise = torch.randn(latents.shape, generator=generator)
-    a = alphas_cumprod[t].view(-1, 1, 1, 1)
+    t = torch.randint(0, len(alphas_cumprod), (len(latents),), generator=generator).to(latents.device)
+    noise = torch.randn(latents.shape, generator=generator).to(latents.device)
+    a = alphas_cumprod.to(latents.device)[t].view(-1, 1, 1, 1)
     noisy = a.sqrt() * latents + (1 - a).sqrt() * noise
     # 2. The v target (Salimans & Ho 2022, eq. 10): v = sqrt(a) eps - sqrt(1 - a) x0.
     target = a.sqrt() * noise - (1 - a).sqrt() * latents
@@ -113,38 +116,69 @@ def diffusion_loss(unet: Any, latents: torch.Tensor, emb: torch.Tensor, alphas_c
     return (weight * ((pred - target) ** 2).mean(dim=(1, 2, 3))).mean()
 
 
+class StepBatches(torch.utils.data.Dataset):
+    """Batch k of a run: scenes, fresh captions and dropped captions drawn from a generator seeded by
+    (seed, step), so a resumed run sees exactly the batches it would have seen, in any data worker."""
+
+    def __init__(self, data: SceneCache, latents: np.ndarray, tokenize: Any, seed: int, batch: int, first: int,
+                 steps: int):  # fmt: skip
+        self.data, self.latents, self.tokenize = data, latents, tokenize
+        self.seed, self.batch, self.first, self.steps = seed, batch, first, steps
+
+    def __len__(self) -> int:
+        return max(0, self.steps - self.first)
+
+    def __getitem__(self, k: int) -> dict[str, torch.Tensor]:
+        step = self.first + k
+        rng = np.random.default_rng([self.seed, step])
+        index = np.sort(rng.choice(len(self.data), size=self.batch, replace=False))
+        prompts = [self.data.caption(int(i), rng) for i in index]
+        ids, mask = self.tokenize(prompts)
+        return {
+            "latents": torch.from_numpy(np.asarray(self.latents[index], dtype=np.float32)),
+            "ids": ids,
+            "mask": mask,
+            "dropped": torch.from_numpy(rng.random(self.batch) < DROP_CAPTION),
+        }
+
+
 def train_unet(folder: Path, vae_dir: Path, cache: Path, steps: int, seed: int = 0, batch: int = 32,
-               lr: float = 3e-4, checkpoint_every: int = 250, start_from: Path | None = None) -> Path:  # fmt: skip
-    """Train (or resume) a run; `start_from` seeds a fresh run folder with a `save_progress` folder."""
+               lr: float = 3e-4, checkpoint_every: int = 250, start_from: Path | None = None,
+               device: str = "cpu", text_encoder: Path | None = None, loader_workers: int = 0,
+               max_minutes: float | None = None) -> Path:  # fmt: skip
+    """Train (or resume) a run; `start_from` seeds a fresh run folder with a `save_progress` folder.
+
+    Stops early, with a checkpoint, once `max_minutes` have passed (a later call resumes it).
+    """
     run = TrainingRun(folder, seed)
-    latents_all = encode_cache(vae_dir, cache, folder / "latents.npy")
+    latents_all = encode_cache(vae_dir, cache, folder / "latents.npy", device)
     data = SceneCache(cache)
-    text = make_text_encoder()
+    text = make_text_encoder(text_encoder, device)
     empty = text([""])
     alphas_cumprod = _schedule()
     torch.manual_seed(seed)
-    unet = make_unet()
+    unet = make_unet().to(device)
     ema = copy.deepcopy(unet).requires_grad_(False)
     optimizer = torch.optim.AdamW(unet.parameters(), lr=lr, weight_decay=0.01)
-    rng = np.random.default_rng(seed)
-    generator = torch.Generator().manual_seed(seed)
     trained = {"model": unet, "ema": ema, "optimizer": optimizer}
     state = run.resume()
-    step = restore(state, trained, rng, generator) if state is not None else 0
+    step = restore(state, trained, np.random.default_rng(seed)) if state is not None else 0
     if state is None and start_from is not None:
         step = _load_progress(start_from, unet, ema)
-        rng, generator = np.random.default_rng([seed, step]), torch.Generator().manual_seed(seed * 1_000_003 + step)
+    batches = StepBatches(data, latents_all, text.tokenize, seed, batch, step, steps)
+    loader = torch.utils.data.DataLoader(
+        batches, batch_size=None, shuffle=False, num_workers=loader_workers, pin_memory=device != "cpu",
+        prefetch_factor=4 if loader_workers else None, persistent_workers=False,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60 * max_minutes if max_minutes else None
     unet.train()
-    while step < steps:
+    for item in loader:
         for group in optimizer.param_groups:
             group["lr"] = lr * min(1.0, (step + 1) / 500)
-        index = np.sort(rng.choice(len(data), size=batch, replace=False))
-        latents = torch.from_numpy(np.asarray(latents_all[index], dtype=np.float32))
-        prompts = [data.caption(int(i), rng) for i in index]
-        with torch.no_grad():
-            emb = text(prompts)
-            dropped = torch.from_numpy(rng.random(batch) < DROP_CAPTION)
-            emb[dropped] = empty
+        latents = item["latents"].to(device, non_blocking=True)
+        emb = text.encode(item["ids"], item["mask"])
+        emb[item["dropped"].to(device)] = empty
+        generator = torch.Generator().manual_seed(seed * 1_000_003 + step)
         loss = diffusion_loss(unet, latents, emb, alphas_cumprod, generator)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -153,12 +187,17 @@ def train_unet(folder: Path, vae_dir: Path, cache: Path, steps: int, seed: int =
         step += 1
         decay = min(0.999, (1 + step) / (10 + step))
         with torch.no_grad():
-            for e, p in zip(ema.parameters(), unet.parameters(), strict=True):
-                e.lerp_(p, 1 - decay)
+            torch._foreach_lerp_(list(ema.parameters()), list(unet.parameters()), 1 - decay)
         if step % 25 == 0:
+            if not torch.isfinite(loss):  # checked before the next checkpoint, which it must not reach
+                raise FloatingPointError(f"loss is {loss.item()} at step {step}; the last checkpoint is good")
             run.log(step, loss=loss.item(), lr=optimizer.param_groups[0]["lr"])
-        if step % checkpoint_every == 0 or step == steps:
-            run.save(step, snapshot(trained, rng, generator))
+        out_of_time = deadline is not None and time.monotonic() > deadline
+        if step % checkpoint_every == 0 or step == steps or out_of_time:
+            run.save(step, snapshot(trained, np.random.default_rng(seed)))
+        if out_of_time:
+            print(f"stopping at step {step} of {steps}: {max_minutes} minutes are up", flush=True)
+            break
     return folder
 
 
@@ -189,13 +228,16 @@ def _load_progress(folder: Path, unet: Any, ema: Any) -> int:
     return step
 
 
-def export_unet(folder: Path, out: Path) -> None:
-    """Save the EMA weights of the newest checkpoint in diffusers format."""
+def export_unet(folder: Path, out: Path, shard_mb: int | None = None, dtype: str = "float32") -> None:
+    """Save the EMA weights of the newest checkpoint in diffusers format (in shards if asked).
+
+    The built-in model ships float16 weights (half the size; the engine computes in float32 on the CPU).
+    """
     state = TrainingRun(folder, 0).resume()
     assert state is not None, f"no checkpoint in {folder}"
     unet = make_unet()
     unet.load_state_dict(state["ema"])
-    unet.save_pretrained(out)
+    unet.to(getattr(torch, dtype)).save_pretrained(out, max_shard_size=f"{shard_mb}MB" if shard_mb else "10GB")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -209,15 +251,29 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--steps", type=int, default=20000)
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--lr", type=float, default=3e-4)
+    parser.add_argument("--checkpoint-every", type=int, default=250)
+    parser.add_argument("--device", default="cpu", help="cpu or cuda")
+    parser.add_argument("--text-encoder", type=Path, default=None, help="an all-MiniLM-L6-v2 folder (default: package)")
+    parser.add_argument("--loader-workers", type=int, default=0, help="processes that draw and caption batches")
+    parser.add_argument("--cache-size", type=int, default=None, help="render this many scenes first if no cache")
+    parser.add_argument("--export-dtype", default="float32", choices=["float32", "float16"])
+    parser.add_argument("--export-shard-mb", type=int, default=None, help="split the exported weights")
+    parser.add_argument("--max-minutes", type=float, default=None, help="stop (with a checkpoint) after this long")
     parser.add_argument("--export", type=Path, default=None)
     parser.add_argument("--start-from", type=Path, default=None, help="a save_progress folder for a fresh run")
     parser.add_argument("--save-progress", type=Path, default=None, help="write the slim progress here when done")
     args = parser.parse_args(argv)
-    train_unet(args.folder, args.vae, args.cache, args.steps, args.seed, args.batch, start_from=args.start_from)
+    if args.cache_size:
+        build_cache(args.cache, args.cache_size, seed=args.seed, workers=max(1, os.cpu_count() or 1))
+    train_unet(
+        args.folder, args.vae, args.cache, args.steps, args.seed, args.batch, args.lr, args.checkpoint_every,
+        args.start_from, args.device, args.text_encoder, args.loader_workers, args.max_minutes,
+    )  # fmt: skip
     if args.save_progress:
         save_progress(args.folder, args.save_progress)
     if args.export:
-        export_unet(args.folder, args.export)
+        export_unet(args.folder, args.export, args.export_shard_mb, args.export_dtype)
 
 
 if __name__ == "__main__":
