@@ -63,6 +63,13 @@ class Settings(BaseSettings):
     c2pa_trust_anchors: Path | None = None
     png_prompt: bool = True  # False: the PNG text chunk records a hash of the prompt, not the prompt
     # --- end storage, delivery, provenance ---
+    # --- observability (issue 10): logs, metrics, cost ---
+    log_format: Literal["json", "text"] = "json"  # json: one object a line, with request/job/tenant ids
+    log_level: str = "INFO"
+    metrics_port: int | None = None  # `muralist worker` serves /metrics here (9464 is usual); None: off
+    # Dollars per device-hour (what one GPU or CPU machine costs): cost_per_image_usd and `muralist plan`.
+    device_price_per_hour: float | None = None
+    # --- end observability ---
 
     @field_validator("device")
     @classmethod

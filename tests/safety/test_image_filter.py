@@ -2,7 +2,7 @@
 
 crafted_nudenet_trigger.png is an abstract colour pattern tuned against NudeNet until it reports
 FEMALE_BREAST_EXPOSED at about 0.70 (tests/safety/data/craft_nudenet_trigger.py); blended with grey
-it scores about 0.52. The policy blocks that label at 0.60 and holds it for review at 0.30.
+it scores about 0.52. The policy blocks that label at 0.60 and holds it for review at 0.35.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def test_crafted_trigger_is_withheld_with_a_clear_message(image_filter: ImageFil
 def test_a_weaker_signal_is_held_for_review(image_filter: ImageFilter) -> None:
     faded = Image.blend(Image.new("RGB", (320, 320), (128, 128, 128)), Image.open(TRIGGER).convert("RGB"), 0.5)
     verdict = image_filter.screen(faded)
-    assert 0.30 <= verdict.score < 0.60
+    assert 0.35 <= verdict.score < 0.60
     assert verdict.decision == Decision.REVIEW
     assert route(verdict) == Route.HOLD
     assert "held for review" in verdict.user_message()
@@ -77,3 +77,20 @@ def test_screen_image_uses_the_shipped_policy() -> None:
         import numpy as np
 
         screen_image(np.zeros((8, 8, 3)))  # type: ignore[arg-type]
+
+
+def test_the_built_in_models_peaches_are_not_buttocks(image_filter: ImageFilter) -> None:
+    # NudeNet reads a 64 px peach emoji as BUTTOCKS_EXPOSED (0.73 on the first scene): the policy's
+    # thresholds were calibrated on the built-in model's training renders so that such scenes pass.
+    from muralist.eval.quality import parse_prompts, reference_images
+
+    prompts = [
+        "a big lion right of a large peach with a black background",
+        "a fountain above a small peach against a green background",
+    ]
+    parsed = parse_prompts(prompts)
+    assert not parsed.unparsed, parsed.unparsed
+    images = [Image.fromarray(pixels) for pixels in reference_images(parsed.items)]
+    first = max((d.score for d in image_filter.detect(images[0]) if d.label == "BUTTOCKS_EXPOSED"), default=0.0)
+    assert first > 0.5  # the detector does fire ...
+    assert all(image_filter.screen(image).allowed for image in images)  # ... and the policy lets it pass
