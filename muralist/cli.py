@@ -134,6 +134,20 @@ def _parser() -> argparse.ArgumentParser:
     ver.add_argument("--json", action="store_true", help="print the report as JSON")
     ver.set_defaults(handler=_verify)
     # --- end verify and bench watermark ---
+    # --- capacity plan (issue 10) ---
+    pl = commands.add_parser("plan", help="fleet size, $/image and $/month from measured device-seconds per image")
+    pl.add_argument("--qps", type=float, required=True, help="requests per second at peak")
+    pl.add_argument("--steps", type=int, required=True, help="denoising steps per image")
+    pl.add_argument("--cache-hit", type=float, default=0.0, help="fraction of requests served from cache (0..1)")
+    pl.add_argument("--headroom", type=float, default=None, help="spare capacity over the peak (default 0.3)")
+    pl.add_argument("--price", type=float, default=None, help="$ per device-hour (default: device_price_per_hour)")
+    pl.add_argument("--images", type=int, default=1, help="images per request (default 1)")
+    pl.add_argument("--bench", type=Path, default=None, help="the JSON of `muralist bench engine --json FILE`")
+    pl.add_argument("--device-seconds", type=float, default=None, help="device-seconds per image, if not --bench")
+    pl.add_argument("--at-steps", type=int, default=None, help="steps --device-seconds was measured at (default --steps)")
+    pl.add_argument("--json", action="store_true", help="print the plan as JSON")
+    pl.set_defaults(handler=_plan)
+    # --- end capacity plan ---
     return parser
 
 
@@ -301,6 +315,9 @@ def _worker(args: argparse.Namespace) -> int:
                     max_batch=args.max_batch, checkpoint_every=settings.checkpoint_every)  # fmt: skip
     signal.signal(signal.SIGTERM, worker.stop)
     signal.signal(signal.SIGINT, worker.stop)
+    from muralist.observability.wiring import observe_worker  # logs, cost, queue depth, /metrics (issue 10)
+
+    observe_worker(worker, store, settings)
     done = worker.run(until_idle=args.until_idle)
     print(f"worker {worker.worker_id}: {done} job(s) completed", file=sys.stderr)
     return 0
@@ -348,6 +365,38 @@ def _bench_watermark(args: argparse.Namespace) -> int:
 
 
 # --- end verify and bench watermark ---
+
+
+# --- capacity plan (issue 10) ---
+def _plan(args: argparse.Namespace) -> int:
+    from muralist.config import load_settings
+    from muralist.plan import DEFAULT_HEADROOM, PlanInput, from_bench, given, plan
+
+    if (args.bench is None) == (args.device_seconds is None):
+        raise UserError(
+            "give the device-seconds per image one way: --bench FILE (run `muralist bench engine --json FILE` on "
+            "the target device first) or --device-seconds D [--at-steps N]"
+        )
+    if args.bench is not None:
+        if not args.bench.is_file():
+            raise UserError(f"--bench {args.bench}: no such file (write it with `muralist bench engine --json FILE`)")
+        try:
+            measured = from_bench(json.loads(args.bench.read_text()))
+        except json.JSONDecodeError as exc:
+            raise UserError(f"--bench {args.bench} is not JSON: {exc}") from None
+    else:
+        measured = given(args.device_seconds, args.at_steps or args.steps)
+    price = args.price if args.price is not None else load_settings().device_price_per_hour
+    headroom = DEFAULT_HEADROOM if args.headroom is None else args.headroom
+    result = plan(PlanInput(args.qps, args.steps, measured, args.images, args.cache_hit, headroom, price))
+    if args.json:
+        print(json.dumps({k: v for k, v in result.__dict__.items()}, indent=2))
+    else:
+        print("\n".join(result.lines))
+    return 0
+
+
+# --- end capacity plan ---
 
 
 def _run(

@@ -34,6 +34,7 @@ from muralist.queue import lanes
 from muralist.queue.db import connect, migrate
 from muralist.queue.events import CHANNEL, JobEvent, LocalBus
 from muralist.queue.tables import Image, Job, Tenant, db_now
+from muralist.observability import metrics
 from muralist.queue.tenants import add_usage
 from muralist.types import GenerationParams, JobStatus, Lane, Tier
 
@@ -169,6 +170,7 @@ class JobStore:
             events = [JobEvent(job_id, "state", JobStatus.QUEUED.value)]
             self._notify(c, events)
         self._publish(events)
+        metrics.count_job_submitted(tier)
         return job_id
 
     # ---------------------------------------------------------------------------------- claims
@@ -215,6 +217,7 @@ class JobStore:
         return lanes.pick(waiting, running, now, self.lane_state, self.lane_config)
 
     def _take(self, c: Connection, chosen: lanes.Pick, worker: str, now: float) -> Claim | None:
+        waited = c.execute(select(Job.tier, Job.enqueued_at, Job.started_at).where(Job.id == chosen.id)).first()
         row = c.execute(
             update(Job)
             .where(Job.id == chosen.id, Job.state == JobStatus.QUEUED.value)
@@ -231,6 +234,8 @@ class JobStore:
         ).first()
         if row is None:
             return None
+        if waited is not None and waited.started_at is None:  # queue wait: enqueue -> first start
+            metrics.observe_queue_wait(chosen.lane, waited.tier, now - waited.enqueued_at)
         self.lane_state = lanes.advance(self.lane_state, chosen, self.lane_config)
         params = GenerationParams.from_dict(row.params)
         return Claim(
@@ -257,7 +262,7 @@ class JobStore:
                 error=f"gave up after {self.max_attempts} attempts: the last worker stopped renewing "
                 "its lease (it crashed, hung or was cut off)",
             )
-            .returning(Job.id, Job.error)
+            .returning(Job.id, Job.error, Job.tier)
         ).all()
         requeued = c.execute(
             update(Job)
@@ -267,6 +272,9 @@ class JobStore:
             )  # back to its own lane; promotion is re-derived
             .returning(Job.id)
         ).all()
+        metrics.count_lease_rescues(len(failed) + len(requeued))
+        for r in failed:
+            metrics.count_job_outcome(JobStatus.FAILED, r.tier)
         return [JobEvent(r.id, "state", JobStatus.FAILED.value, error=r.error) for r in failed] + [
             JobEvent(r.id, "state", JobStatus.QUEUED.value) for r in requeued
         ]
@@ -329,7 +337,7 @@ class JobStore:
                     progress_step=Job.progress_total,
                     checkpoint_ref=None,  # the engine deletes a finished job's checkpoints
                 )
-                .returning(Job.tenant_id)
+                .returning(Job.tenant_id, Job.tier, Job.created_at)
             ).first()
             if row is None:
                 return False
@@ -355,6 +363,9 @@ class JobStore:
             events = [JobEvent(claim.job_id, "state", JobStatus.SUCCEEDED.value)]
             self._notify(c, events)
         self._publish(events)
+        metrics.count_job_outcome(events[0].state, row.tier)
+        if events[0].state == JobStatus.SUCCEEDED:
+            metrics.observe_end_to_end(row.tier, now - row.created_at)
         return True
 
     def fail(self, claim: Claim, error: str, retry: bool = False) -> JobStatus | None:
@@ -376,28 +387,33 @@ class JobStore:
             now = _now(c)
             if state.terminal:
                 values = {**values, "finished_at": now, "lease_expires_at": None}
-            ok = c.execute(update(Job).where(self._fenced(claim, now)).values(state=state.value, **values)).rowcount
+            done = c.execute(
+                update(Job).where(self._fenced(claim, now)).values(state=state.value, **values).returning(Job.tier)
+            ).first()
+            ok = int(done is not None)
             events = [JobEvent(claim.job_id, "state", state.value, error=values.get("error"))] if ok else []
             self._notify(c, events)
         self._publish(events)
+        if done is not None and state.terminal:
+            metrics.count_job_outcome(state, done.tier)
         return ok == 1
 
     def cancel(self, job_id: str) -> bool:
         """Cancel a job that has not ended; its worker learns at its next heartbeat and stops."""
         with self.engine.begin() as c:
             now = _now(c)
-            ok = (
-                c.execute(
-                    update(Job)
-                    .where(Job.id == job_id, Job.state.in_([JobStatus.QUEUED.value, *(s.value for s in LIVE)]))
-                    .values(state=JobStatus.CANCELLED.value, finished_at=now, lease_expires_at=None)
-                ).rowcount
-                == 1
-            )
-            events = [JobEvent(job_id, "state", JobStatus.CANCELLED.value)] if ok else []
+            done = c.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.state.in_([JobStatus.QUEUED.value, *(s.value for s in LIVE)]))
+                .values(state=JobStatus.CANCELLED.value, finished_at=now, lease_expires_at=None)
+                .returning(Job.tier)
+            ).first()
+            events = [JobEvent(job_id, "state", JobStatus.CANCELLED.value)] if done is not None else []
             self._notify(c, events)
         self._publish(events)
-        return ok
+        if done is not None:
+            metrics.count_job_outcome(JobStatus.CANCELLED, done.tier)
+        return done is not None
 
     # ---------------------------------------------------------------------------------- reads
 
@@ -413,6 +429,14 @@ class JobStore:
         with self.engine.connect() as c:
             rows = c.execute(select(Image.__table__).where(Image.job_id == job_id).order_by(Image.index))
             return [dict(r._mapping) for r in rows]
+
+    def depths(self) -> dict[str, int]:
+        """Queued jobs in each lane, every lane named (the `queue_depth` metric reads this at scrape time)."""
+        with self.engine.connect() as c:
+            rows = c.execute(
+                select(Job.lane, func.count()).where(Job.state == JobStatus.QUEUED.value).group_by(Job.lane)
+            )
+            return {**{lane.value: 0 for lane in Lane}, **{str(lane): int(n) for lane, n in rows}}
 
     def counts(self) -> dict[JobStatus, int]:
         """Jobs by state (what `worker --until-idle` and a dashboard watch)."""
