@@ -44,8 +44,9 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
                        "@": "a", "$": "s", "!": "i", "|": "l", "+": "t", "€": "e", "£": "l", "¡": "i"})  # fmt: skip
 _LEET_CHARS = "0134578@$!|+€£¡9"
 # A word that mixes letters with leet characters: "s3x", "n@k3d", "k1ll", "p0rn", "a$$".
-_L = re.escape(_LEET_CHARS)
-_LEET_WORD = re.compile(rf"(?=[\w{_L}]*[a-z])(?=[\w{_L}]*[{_L}])[\w{_L}]+")
+_LEET_RUN = re.compile(rf"[\w{re.escape(_LEET_CHARS)}]+")
+_HAS_LETTER = re.compile(r"[a-z]")
+_HAS_LEET = re.compile(rf"[{re.escape(_LEET_CHARS)}]")
 # Single letters separated by one separator, at least three in a row: "n u d e", "n.u.d.e", "g-o-r-e".
 _SPLIT_LETTERS = re.compile(r"(?<![a-z0-9])[a-z](?:[ ._\-*·•~/\\|,+:'`^]{1,3}[a-z](?![a-z0-9])){2,}")
 # Symbols inside a word: "nu*de", "se.x", "ra_pe", "k-i-ll" → "nude", "sex", "rape", "kill".
@@ -83,7 +84,7 @@ def normalize(text: str, vocabulary: Container[str] | None = None) -> Normalized
         tricks.append("homoglyph")
     plain = _squash_spaces(_strip_accents(latin))
 
-    leet = _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), plain)
+    leet = _LEET_RUN.sub(_undo_leet, plain)
     if leet != plain:
         tricks.append("leet")
 
@@ -106,6 +107,12 @@ def normalize(text: str, vocabulary: Container[str] | None = None) -> Normalized
     return Normalized(
         original=text, folded=plain, plain=_words(plain), canonical=_words(one), views=views, tricks=tuple(tricks)
     )
+
+
+def _undo_leet(match: re.Match[str]) -> str:
+    word = match.group(0)
+    # Only words that mix letters with leet characters: "s3x", "n@k3d"; "1990" and "4" stay.
+    return word.translate(_LEET) if _HAS_LETTER.search(word) and _HAS_LEET.search(word) else word
 
 
 def _strip_invisible(text: str) -> str:
