@@ -144,7 +144,7 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("--images", type=int, default=1, help="images per request (default 1)")
     pl.add_argument("--bench", type=Path, default=None, help="the JSON of `muralist bench engine --json FILE`")
     pl.add_argument("--device-seconds", type=float, default=None, help="device-seconds per image, if not --bench")
-    pl.add_argument("--at-steps", type=int, default=None, help="steps --device-seconds was measured at (default --steps)")
+    pl.add_argument("--at-steps", type=int, default=None, help="steps it was measured at (default --steps)")
     pl.add_argument("--json", action="store_true", help="print the plan as JSON")
     pl.set_defaults(handler=_plan)
     # --- end capacity plan ---

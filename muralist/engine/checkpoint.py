@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import torch
 
 from muralist.engine.samplers import SamplerState
+from muralist.observability import metrics
 from muralist.storage.objects import ObjectStore
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,8 @@ def decode(blob: bytes, params_digest: str) -> tuple[int, list[SamplerState]]:
 def save(store: ObjectStore, request_id: str, params_digest: str, states: list[SamplerState]) -> str:
     step = states[0].step
     name = key(request_id, step)
-    store.put(name, encode(params_digest, step, states))
+    with metrics.time_checkpoint_write():  # encode + put: what a step waits for
+        store.put(name, encode(params_digest, step, states))
     return name
 
 
@@ -69,6 +71,7 @@ def load_newest(
         try:
             step, states = decode(store.get(name), params_digest)
         except (ValueError, RuntimeError, KeyError, EOFError) as exc:
+            metrics.count_checkpoint_digest_failure()
             if stats is not None:
                 stats.digest_failures += 1
             log.warning("skipping checkpoint %s: %s", name, exc)

@@ -28,6 +28,7 @@ from muralist.engine.scheduler import Entry, Phase, Plan, Scheduler
 from muralist.errors import NonFiniteLatentsError, UserError
 from muralist.finishing.decode import decode
 from muralist.models.loading import Model
+from muralist.observability import metrics
 from muralist.storage.objects import ObjectStore
 from muralist.types import GenerationParams
 
@@ -46,6 +47,7 @@ class Event:
     previews: list[np.ndarray] | None = None  # one per image, at latent resolution
     results: list[Result] | None = None
     error: str | None = None
+    device_seconds: float = 0.0  # "finished": the request's share of the device time of every step it ran
 
 
 @dataclass
@@ -55,6 +57,7 @@ class Request:
     model: Model
     samples: list[Sample]
     submitted_at: float
+    device_seconds: float = 0.0  # each step's time, shared by the samples of its batch
 
 
 @dataclass
@@ -66,6 +69,7 @@ class Engine:
     preview_every: int = 5  # steps; 0 = never
     on_event: Callable[[Event], None] = lambda event: None
     clock: Callable[[], float] = time.monotonic
+    price_per_device_hour: float | None = None  # for the cost_per_image_usd metric; None: not priced
     stats: checkpoint.CheckpointStats = field(default_factory=checkpoint.CheckpointStats)
     unet_calls: int = 0
     step_time_s: float | None = None  # moving average of one iteration
@@ -155,6 +159,9 @@ class Engine:
 
     def _after(self, plan: Plan, ended: list[Entry], seconds: float) -> None:
         self.step_time_s = seconds if self.step_time_s is None else 0.8 * self.step_time_s + 0.2 * seconds
+        for request_id in plan.ids:  # device time: a batch of 8 samples costs each of them 1/8 of the step
+            self.requests[request_id].device_seconds += seconds * self.requests[request_id].params.n / plan.samples
+        metrics.observe_step(plan.samples, sum(e.samples for e in self.scheduler.live()))
         for request_id in plan.ids:
             entry = self.scheduler.entries.get(request_id)
             if entry is None:
@@ -185,11 +192,18 @@ class Engine:
         if entry.phase == Phase.CANCELLED:
             self.on_event(Event("cancelled", entry.id, entry.done, entry.steps))
             return
+        model = request.params.model
+        metrics.observe_denoise(model, self.clock() - (entry.first_step_at or request.submitted_at))
+        if any(s.error is not None for s in request.samples):  # only the NaN guard sets a sample's error
+            metrics.count_nan_guard(model)
         if entry.phase == Phase.FAILED:
             self.on_event(Event("failed", entry.id, entry.done, entry.steps, error=entry.error))
             return
         results = _decode_results(request)
-        self.on_event(Event("finished", entry.id, entry.done, entry.steps, 0.0, results=results))
+        delivered = sum(r.pixels is not None for r in results)
+        metrics.observe_images(model, delivered, request.device_seconds, self.price_per_device_hour)
+        self.on_event(Event("finished", entry.id, entry.done, entry.steps, 0.0, results=results,
+                            device_seconds=request.device_seconds))  # fmt: skip
 
     def _projection(self, model: Model) -> Projection:
         if model.name not in self._projections:

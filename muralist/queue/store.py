@@ -30,11 +30,11 @@ from sqlalchemy import Engine, and_, case, func, insert, literal, select, text, 
 from sqlalchemy.engine import Connection
 
 from muralist.errors import UserError
+from muralist.observability import metrics
 from muralist.queue import lanes
 from muralist.queue.db import connect, migrate
 from muralist.queue.events import CHANNEL, JobEvent, LocalBus
 from muralist.queue.tables import Image, Job, Tenant, db_now
-from muralist.observability import metrics
 from muralist.queue.tenants import add_usage
 from muralist.types import GenerationParams, JobStatus, Lane, Tier
 
