@@ -17,7 +17,7 @@ import secrets
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image, UnidentifiedImageError
 
@@ -27,6 +27,7 @@ from muralist.storage.objects import LocalStore, ObjectStore
 from muralist.types import MAX_IMAGES, MAX_SEED, GenerationParams, Kind, Sampler, parse_sampler
 
 if TYPE_CHECKING:
+    from muralist.config import Settings
     from muralist.engine.pipeline import Progress
     from muralist.models.loading import Model
 
@@ -79,8 +80,10 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("rest", nargs=argparse.REMAINDER, help="the part's own options (--help lists them)")
     train.set_defaults(handler=_train)
 
-    ev = commands.add_parser("eval", help="quality: judge a model's images with the oracle; safety: the content filter")
-    ev.add_argument("what", choices=["quality", "safety"])
+    ev = commands.add_parser(
+        "eval", help="quality: judge a model's images with the oracle; safety: the content filter; sheet: a picture"
+    )
+    ev.add_argument("what", choices=["quality", "safety", "sheet"])
     ev.add_argument("--model", default=None, help="registered model name or directory (default: settings)")
     ev.add_argument("--prompts", type=Path, default=None, help="one prompt per line (default: the held-out suite)")
     ev.add_argument("--paraphrase", action="store_true", help="the suite's paraphrased twins instead")
@@ -90,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--seed", type=int, default=0)
     ev.add_argument("--oracle", type=Path, default=None, help="oracle folder (default: the shipped one)")
     ev.add_argument("--json", type=Path, default=None, help="also write the report here")
+    ev.add_argument("--out", type=Path, default=Path("docs/images/builtin-contact-sheet.png"), help="sheet: the PNG")
     # --- eval safety (issue 7) ---
     ev.add_argument("--set", type=Path, action="append", default=[], dest="sets", metavar="FILE",
                     help="safety: a JSON Lines prompt set (repeatable; default: the project's sets)")  # fmt: skip
@@ -102,8 +106,9 @@ def _parser() -> argparse.ArgumentParser:
     ev.set_defaults(handler=_eval)
 
     bench = commands.add_parser("bench", help="measure the engine on this machine")
-    bench.add_argument("what", choices=["engine", "queue", "watermark"],
-                       help="engine: this machine; queue: the lane policy; watermark: recovery and PSNR")  # fmt: skip
+    bench.add_argument("what", choices=["engine", "generate", "queue", "watermark"],
+                       help="engine: batching on this machine; generate: one request's latency; queue: the lane "
+                            "policy; watermark: recovery and PSNR")  # fmt: skip
     bench.add_argument("--model", default=None, help="registered model name or directory (default: settings)")
     bench.add_argument("--requests", type=int, default=12, help="requests per run (each of --images images)")
     bench.add_argument("--images", type=int, default=4)
@@ -148,6 +153,32 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("--json", action="store_true", help="print the plan as JSON")
     pl.set_defaults(handler=_plan)
     # --- end capacity plan ---
+    # --- serve and tenants (issue 6) ---
+    srv = commands.add_parser("serve", help="the HTTP API (native + OpenAI Images API) with a worker in-process")
+    srv.add_argument("--host", default=None, help="default: settings (127.0.0.1)")
+    srv.add_argument("--port", type=int, default=None, help="default: settings (8000)")
+    srv.add_argument("--data-dir", type=Path, default=None, help="database, objects, secrets (default: settings)")
+    srv.add_argument("--database-url", default=None, help="default: SQLite in the data dir")
+    srv.add_argument("--no-worker", action="store_true", help="API only; run `muralist worker` processes instead")
+    srv.set_defaults(handler=_serve)
+    ten = commands.add_parser("tenants", help="create and list tenants, change tiers, revoke keys")
+    ten_commands = ten.add_subparsers(dest="tenants_command", required=True, metavar="ACTION")
+    ten_create = ten_commands.add_parser("create", help="a new tenant; prints its API key (shown once) last")
+    ten_create.add_argument("name")
+    ten_create.add_argument("--tier", choices=["free", "paid", "pro"], required=True)
+    ten_create.add_argument("--admin", action="store_true", help="may moderate held images")
+    ten_list = ten_commands.add_parser("list", help="tenants, tiers and live keys")
+    ten_tier = ten_commands.add_parser("set-tier", help="move a tenant to another tier")
+    ten_tier.add_argument("name")
+    ten_tier.add_argument("tier", choices=["free", "paid", "pro"])
+    ten_revoke = ten_commands.add_parser("revoke-key", help="revoke one key (give the key) or all of a tenant's")
+    ten_revoke.add_argument("name_or_key", help="a key (mur_…) revokes that key; a tenant name revokes all its keys")
+    ten_revoke.add_argument("--new-key", action="store_true", help="then issue the tenant a new key, printed last")
+    for sub in (ten_create, ten_list, ten_tier, ten_revoke):
+        sub.add_argument("--data-dir", type=Path, default=None, help="default: settings")
+        sub.add_argument("--database-url", default=None, help="default: SQLite in the data dir")
+        sub.set_defaults(handler=_tenants)
+    # --- end serve and tenants ---
     return parser
 
 
@@ -228,6 +259,8 @@ def _train(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     if args.what == "safety":
         return _eval_safety(args)
+    if args.what == "sheet":
+        return _eval_sheet(args)
     from muralist.eval.run_quality import run_quality
 
     model = _load_named_model(args.model)
@@ -237,6 +270,16 @@ def _eval(args: argparse.Namespace) -> int:
     print(text)
     if args.json:
         args.json.write_text(text + "\n")
+    return 0
+
+
+def _eval_sheet(args: argparse.Namespace) -> int:
+    from muralist.eval.contact_sheet import write_sheet
+    from muralist.finishing.upscale import load_upscaler
+
+    model = _load_named_model(args.model)
+    upscaler = load_upscaler(model.directory / "upscaler") if (model.directory / "upscaler").is_dir() else None
+    print(write_sheet(model, args.out, upscaler))
     return 0
 
 
@@ -274,12 +317,29 @@ def _bench(args: argparse.Namespace) -> int:
         return _bench_queue(args)
     if args.what == "watermark":
         return _bench_watermark(args)
+    if args.what == "generate":
+        return _bench_generate(args)
     try:
         loads = tuple(float(x) for x in args.loads.split(","))
     except ValueError:
         raise UserError(f"--loads must be comma-separated numbers, got {args.loads!r}") from None
     model = _load_named_model(args.model)
     figures = run_bench(model, args.requests, loads, args.steps, args.images, args.max_batch)
+    text = json.dumps(figures, indent=2)
+    print(text)
+    _remember_bench(text)  # `muralist plan` reads it (issue 10)
+    if args.json:
+        args.json.write_text(text + "\n")
+    return 0
+
+
+def _bench_generate(args: argparse.Namespace) -> int:
+    from muralist.engine.bench_generate import bench_generate
+    from muralist.finishing.upscale import load_upscaler
+
+    model = _load_named_model(args.model)
+    upscaler = load_upscaler(model.directory / "upscaler") if (model.directory / "upscaler").is_dir() else None
+    figures = bench_generate(model, upscaler, args.images, args.steps)
     text = json.dumps(figures, indent=2)
     print(text)
     if args.json:
@@ -372,11 +432,15 @@ def _plan(args: argparse.Namespace) -> int:
     from muralist.config import load_settings
     from muralist.plan import DEFAULT_HEADROOM, PlanInput, from_bench, given, plan
 
-    if (args.bench is None) == (args.device_seconds is None):
-        raise UserError(
-            "give the device-seconds per image one way: --bench FILE (run `muralist bench engine --json FILE` on "
-            "the target device first) or --device-seconds D [--at-steps N]"
-        )
+    if args.bench is not None and args.device_seconds is not None:
+        raise UserError("give the device-seconds per image one way: --bench FILE or --device-seconds D, not both")
+    if args.bench is None and args.device_seconds is None:
+        args.bench = _bench_file()
+        if not args.bench.is_file():
+            raise UserError(
+                f"no measurement: run `muralist bench engine` on the target device first (it saves {args.bench}), "
+                "or give --bench FILE or --device-seconds D [--at-steps N]"
+            )
     if args.bench is not None:
         if not args.bench.is_file():
             raise UserError(f"--bench {args.bench}: no such file (write it with `muralist bench engine --json FILE`)")
@@ -396,7 +460,101 @@ def _plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench_file() -> Path:
+    from muralist.config import load_settings
+
+    return load_settings().data_dir / "bench" / "engine.json"
+
+
+def _remember_bench(text: str) -> None:
+    """Keep the newest `bench engine` figures where `muralist plan` looks by default."""
+    path = _bench_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomic(path, (text + "\n").encode())
+
+
 # --- end capacity plan ---
+
+
+# --- serve and tenants (issue 6) ---
+def _settings_from(args: argparse.Namespace, **more: object) -> Settings:
+    from muralist.config import load_settings
+
+    pairs = {"data_dir": args.data_dir, "database_url": args.database_url, **more}
+    return load_settings(**{k: v for k, v in pairs.items() if v is not None})
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from muralist.api.app import create_app
+    from muralist.queue.db import database_url
+    from muralist.queue.store import JobStore
+    from muralist.queue.tenants import add_api_key, create_tenant, list_tenants
+    from muralist.types import Tier
+
+    settings = _settings_from(args, host=args.host, port=args.port)
+    store = JobStore.open(database_url(settings.database_url, settings.data_dir))
+    key = None
+    if not list_tenants(store.engine):  # a fresh database: a local Pro tenant to start with
+        key = add_api_key(store.engine, create_tenant(store.engine, "local", Tier.PRO, admin=True))
+        print("muralist: created tenant 'local' (pro, admin); its API key is shown this once:", file=sys.stderr)
+        print(key, file=sys.stderr)
+    store.engine.dispose()
+    app = create_app(settings, run_worker=not args.no_worker)
+    url = f"http://{settings.host}:{settings.port}"
+    ready = f"muralist: ready at {url}/" + (
+        f"#key={key}" if key else "  (keys: muralist tenants create NAME --tier pro)"
+    )
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                print(ready, file=sys.stderr, flush=True)
+                print(f"muralist: API {url}/docs, OpenAI-compatible base_url {url}/v1", file=sys.stderr, flush=True)
+
+    Server(uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning")).run()
+    return 0
+
+
+def _tenants(args: argparse.Namespace) -> int:
+    from muralist.queue import tenants
+    from muralist.queue.db import connect, database_url, migrate
+    from muralist.types import Tier
+
+    settings = _settings_from(args)
+    engine = connect(database_url(settings.database_url, settings.data_dir))
+    migrate(engine)
+    action = args.tenants_command
+    if action == "create":
+        tenant_id = tenants.create_tenant(engine, args.name, Tier(args.tier), admin=args.admin)
+        print(f"created tenant {args.name!r} ({args.tier}{', admin' if args.admin else ''}), id {tenant_id}")
+        print("its API key, shown this once:")
+        print(tenants.add_api_key(engine, tenant_id))
+    elif action == "list":
+        print(f"{'name':<24} {'tier':<5} {'admin':<5} {'keys':>4}  id")
+        for t in tenants.list_tenants(engine):
+            print(f"{t.name:<24} {t.tier.value:<5} {'yes' if t.admin else 'no':<5} {t.active_keys:>4}  {t.id}")
+    elif action == "set-tier":
+        tenants.set_tier(engine, tenants.tenant_id_by_name(engine, args.name), Tier(args.tier))
+        print(f"tenant {args.name!r} is now {args.tier}")
+    elif args.name_or_key.startswith("mur_"):
+        if args.new_key:
+            raise UserError("--new-key goes with a tenant name, not a key")
+        if not tenants.revoke_key(engine, args.name_or_key):
+            raise UserError("that key is unknown or already revoked")
+        print("revoked 1 key")
+    else:
+        tenant_id = tenants.tenant_id_by_name(engine, args.name_or_key)
+        print(f"revoked {tenants.revoke_keys(engine, tenant_id)} key(s) of tenant {args.name_or_key!r}")
+        if args.new_key:
+            print("its new API key, shown this once:")
+            print(tenants.add_api_key(engine, tenant_id))
+    return 0
+
+
+# --- end serve and tenants ---
 
 
 def _run(

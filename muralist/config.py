@@ -21,6 +21,7 @@ from pydantic_settings import (
 )
 
 from muralist.errors import UserError
+from muralist.gateway.policy import DEFAULT_TIERS, TierPolicy
 
 Dtype = Literal["float32", "float16", "bfloat16"]
 
@@ -70,6 +71,26 @@ class Settings(BaseSettings):
     # Dollars per device-hour (what one GPU or CPU machine costs): cost_per_image_usd and `muralist plan`.
     device_price_per_hour: float | None = None
     # --- end observability ---
+    # --- gateway and HTTP API (issue 6) ---
+    # Tier policies (DESIGN.md §6): step budget, images per UTC day (null: unlimited), largest side as a
+    # multiple of the model's base size, and the rate limit on requests that create jobs.
+    tiers: dict[str, TierPolicy] = dict(DEFAULT_TIERS)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str | None = None  # e.g. https://muralist.example.com; None: from each request's Host
+    serve_slots: int = 4  # jobs the worker inside `muralist serve` runs at once
+    webhook_secret: str | None = None  # HMAC key for webhook signatures; None: data_dir/secrets/webhook.key
+    webhook_attempts: int = 5  # deliveries tried, with backoff 1, 2, 4, 8 s
+    openai_wait_s: float = 300.0  # how long an OpenAI-compatible request waits for its images
+    # --- end gateway and HTTP API ---
+
+    @field_validator("tiers")
+    @classmethod
+    def _every_tier(cls, value: dict[str, TierPolicy]) -> dict[str, TierPolicy]:
+        missing = sorted(set(DEFAULT_TIERS) - set(value))
+        if missing:
+            raise ValueError(f"tiers must configure every tier; missing {missing}")
+        return value
 
     @field_validator("device")
     @classmethod

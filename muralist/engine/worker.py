@@ -11,13 +11,22 @@ from a dead worker repeats only the steps since that checkpoint. Finished images
 their content hash before completion is recorded, so a crash between the two costs a re-run that
 writes the same bytes to the same key: never a second set of images.
 
+With `finishing` set (as `muralist serve` and `muralist worker` do) every image goes through the
+safety post-filter and the finishing stages before it is stored (DESIGN.md §1, stages 6-8): a blocked
+image is never stored, a held one (image or prompt verdict `review`) waits under held/ for a
+moderator, the rest are watermarked, C2PA-signed and stored under images/. Upscale jobs never enter
+the engine: the worker upscales the parent image (the model's own upscaler if its directory ships
+`upscaler/`, Lanczos otherwise) and finishes it like any other image.
+
 Crash tests put the process down at exact points with `MURALIST_CRASH_AT=<point>` (a failpoint:
 the process SIGKILLs itself there). Points: `images-written`.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
 import logging
 import os
 import signal
@@ -27,22 +36,50 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
 
 from muralist import __version__
 from muralist.engine.engine import Engine, Event
 from muralist.engine.request import Result
 from muralist.errors import UserError
+from muralist.finishing.c2pa import SigningIdentity
 from muralist.finishing.metadata import png_bytes
 from muralist.models.loading import Model
 from muralist.queue.lanes import LANE_ORDER
 from muralist.queue.store import Claim, JobStore, NewImage
+from muralist.safety.verdict import Category, Decision, Stage, Verdict, strictest
 from muralist.storage.objects import ObjectStore
-from muralist.types import JobStatus, Kind
+from muralist.types import GenerationParams, JobStatus, Kind
 
 log = logging.getLogger(__name__)
 
 CRASH_AT = "MURALIST_CRASH_AT"
 PROGRESS_EVERY_S = 0.5  # progress rows are written at most this often per job (and at every checkpoint)
+MAX_PREVIEW_CHARS = 6000  # a preview rides in the progress event (pg_notify carries at most 8000 bytes)
+INPUT_FOLDERS = ("inputs", "images")  # where an init image or mask named by its SHA-256 is stored
+
+
+@dataclass(frozen=True)
+class Finishing:
+    """The stages after denoising (DESIGN.md §1, 6-7); without them the worker stores plain PNGs."""
+
+    identity: SigningIdentity  # C2PA signer
+    screen_image: Callable[[Image.Image], Verdict]  # the image post-filter
+    include_prompt: bool = True  # False: the PNG metadata records a hash of the prompt
+
+
+def upscaler_name(model_directory: Path) -> str:
+    """Which upscaler a model's images get: its own network (`upscaler/` in its directory) or Lanczos."""
+    return "network-x4" if (Path(model_directory) / "upscaler" / "config.json").is_file() else "lanczos-x4"
+
+
+def image_id(job_id: str, index: int) -> str:
+    """A stable id, so that a job re-run after a crash names (and watermarks) its images alike."""
+    return hashlib.sha256(f"{job_id}/{index}".encode()).hexdigest()[:32]
 
 
 @dataclass
@@ -63,6 +100,8 @@ class Worker:
     checkpoint_every: int = 10
     poll_s: float = 0.5
     say: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True)
+    finishing: Finishing | None = None
+    previews: bool = False  # send a preview of the latents with each progress event
     active: dict[str, Active] = field(default_factory=dict)
     bad_models: dict[str, str] = field(default_factory=dict)  # name -> why it cannot be loaded
     completed: int = 0
@@ -76,7 +115,7 @@ class Worker:
             max_batch=self.max_batch,
             store=self.objects,
             checkpoint_every=self.checkpoint_every,
-            preview_every=0,
+            preview_every=1 if self.previews else 0,
             on_event=self._on_event,
         )
         self.crash_at = os.environ.get(CRASH_AT)
@@ -126,10 +165,15 @@ class Worker:
         try:
             if params.model in self.bad_models:
                 raise UserError(self.bad_models[params.model])
-            if params.kind != Kind.TXT2IMG:
-                raise UserError(f"this worker runs txt2img jobs only so far; got a {params.kind.value} job")
+            if params.kind == Kind.UPSCALE:
+                self._upscale(claim, time.monotonic())
+                return
+            init = self._input(params.init_image, "init image") if params.init_image else None
+            mask = self._input(params.mask, "mask") if params.mask else None
             self.active[claim.job_id] = Active(claim, time.monotonic())
-            self.engine.submit(claim.job_id, params, budget=claim.step_budget, priority=(LANE_ORDER.index(claim.lane),))
+            self.engine.submit(
+                claim.job_id, params, init, mask, budget=claim.step_budget, priority=(LANE_ORDER.index(claim.lane),)
+            )
         except UserError as exc:  # the job cannot run anywhere as it is: no retry
             self.active.pop(claim.job_id, None)
             self.store.fail(claim, str(exc), retry=False)
@@ -180,10 +224,12 @@ class Worker:
             refs = self.objects.list(f"checkpoints/{event.request_id}")
             ref = refs[-1] if refs else None
         now = time.monotonic()
-        if not at_checkpoint and now - active.progress_written_at < PROGRESS_EVERY_S:
+        last = event.step >= event.total
+        if not at_checkpoint and not last and now - active.progress_written_at < PROGRESS_EVERY_S:
             return
         active.progress_written_at = now
-        if not self.store.progress(active.claim, event.step, event.total, ref):
+        preview = _preview_url(event.previews) if event.previews else None
+        if not self.store.progress(active.claim, event.step, event.total, ref, preview):
             self._drop(event.request_id)
 
     def _finish(self, active: Active, results: list[Result]) -> None:
@@ -192,36 +238,140 @@ class Worker:
         if not self.store.finishing(claim):
             self.say(f"job {claim.job_id}: lost the lease before finishing; dropped")
             return
-        # Here the finishing stages plug in: safety post-filter, watermark, C2PA (DESIGN.md §1, 6-7).
-        images, errors = [], []
+        images, errors, withheld = [], [], []
+        parent = self._parent(claim.params)
         for result in results:
             if result.pixels is None:
                 errors.append(f"image {result.index}: {result.error}")
                 continue
-            metadata = {
-                "params": result.params.to_dict(),
-                "request_seed": claim.params.seed,
-                "index": result.index,
-                "job": claim.job_id,
-                "muralist": __version__,
-            }
-            png = png_bytes(result.pixels, metadata)
-            digest = hashlib.sha256(png).hexdigest()
-            key = f"images/{digest}.png"
-            if not self.objects.exists(key):
-                self.objects.put(key, png)
-            images.append(NewImage(result.index, digest, key, result.params.to_dict()))
+            kept = self._keep(claim, result.index, result.params, result.pixels, parent, {})
+            if isinstance(kept, str):
+                withheld.append(kept)
+            else:
+                images.append(kept)
+        self._record(claim, images, errors, withheld, active.admitted_at)
+
+    def _record(
+        self, claim: Claim, images: list[NewImage], errors: list[str], withheld: list[str], since: float
+    ) -> None:
         self._failpoint("images-written")
+        if not images and withheld:
+            self.store.block(claim, withheld[0])
+            self.say(f"job {claim.job_id}: blocked by the image post-filter")
+            return
         if not images:
             self.store.fail(claim, "; ".join(errors) or "no image was made", retry=False)
             return
-        if self.store.complete(claim, images, time.monotonic() - active.admitted_at):
+        if self.store.complete(claim, images, time.monotonic() - since):
             self.completed += 1
             self.say(f"job {claim.job_id}: succeeded, {len(images)} image(s)" + (f"; {errors}" if errors else ""))
         else:
             self.say(f"job {claim.job_id}: lost the lease before completing; its result was not recorded")
 
+    def _keep(
+        self,
+        claim: Claim,
+        index: int,
+        params: GenerationParams,
+        pixels: np.ndarray,
+        parent: str | None,
+        extra: dict[str, Any],
+    ) -> NewImage | str:
+        """Screen, finish and store one image: its record, or the message saying why it was withheld."""
+        metadata = {
+            "params": params.to_dict(),
+            "request_seed": claim.params.seed,
+            "index": index,
+            "job": claim.job_id,
+            "muralist": __version__,
+            **extra,
+        }
+        name = image_id(claim.job_id, index)
+        if self.finishing is None:
+            png = png_bytes(pixels, metadata)
+            digest = hashlib.sha256(png).hexdigest()
+            key = f"images/{digest}.png"
+            if not self.objects.exists(key):
+                self.objects.put(key, png)
+            return NewImage(index, digest, key, params.to_dict(), None, parent, name)
+        from muralist.finishing.finish import finish
+        from muralist.safety.holding import keep_screened
+
+        verdicts = [self.finishing.screen_image(Image.fromarray(pixels))]
+        if claim.prompt_verdict is not None:
+            verdicts.append(_verdict(claim.prompt_verdict))
+        verdict = strictest(verdicts)
+        if verdict.blocked:
+            return verdict.user_message()
+        png = finish(
+            pixels,
+            metadata=metadata,
+            image_id=name,
+            job_id=claim.job_id,
+            model_id=params.model,
+            policy_version=verdict.policy_version,
+            identity=self.finishing.identity,
+            include_prompt=self.finishing.include_prompt,
+        )
+        kept = keep_screened(png, verdict, self.objects)
+        assert kept.key is not None
+        return NewImage(
+            index, hashlib.sha256(png).hexdigest(), kept.key, params.to_dict(), verdict.to_dict(), parent, name
+        )
+
+    def _upscale(self, claim: Claim, since: float) -> None:
+        """An upscale job: the parent image through the model's upscaler, then finishing as usual."""
+        from muralist.finishing.upscale import load_upscaler, upscale
+
+        params = claim.params
+        source = self._input(params.init_image, "image to upscale")
+        model = self.engine.models[params.model]
+        name = upscaler_name(model.directory)
+        network = load_upscaler(model.directory / "upscaler") if name.startswith("network") else None
+        big = upscale(source.convert("RGB"), network, params.width // source.width or 4)
+        if self.store.finishing(claim):
+            kept = self._keep(claim, 0, params, np.asarray(big), self._parent(params), {"upscaler": name})
+            images, withheld = ([], [kept]) if isinstance(kept, str) else ([kept], [])
+            self._record(claim, images, [], withheld, since)
+
+    def _input(self, ref: str | None, what: str) -> Image.Image:
+        """An init image or mask named `sha256:<hex>`, from the object store."""
+        digest = (ref or "").removeprefix("sha256:")
+        for folder in INPUT_FOLDERS:
+            key = f"{folder}/{digest}.png"
+            if self.objects.exists(key):
+                with Image.open(io.BytesIO(self.objects.get(key))) as image:
+                    image.load()
+                    return image.copy()
+        raise UserError(f"the {what} {ref} is not in the object store (was it uploaded through the API?)")
+
+    def _parent(self, params: GenerationParams) -> str | None:
+        if params.kind in (Kind.UPSCALE, Kind.VARIATION) and params.init_image:
+            return self.store.image_id_for_hash(params.init_image.removeprefix("sha256:"))
+        return None
+
     def _failpoint(self, point: str) -> None:
         if self.crash_at == point:
             self.say(f"failpoint {point}: killing this process")
             os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _verdict(data: dict[str, Any]) -> Verdict:
+    """A stored verdict (Verdict.to_dict) back into a Verdict."""
+    return Verdict(
+        Decision(data["decision"]),
+        Category(data["category"]),
+        float(data.get("score", 0.0)),
+        Stage(data.get("stage", Stage.PROMPT.value)),
+        str(data.get("policy_version", "")),
+        tuple(data.get("reasons", ())),
+    )
+
+
+def _preview_url(previews: list[np.ndarray]) -> str | None:
+    """The images' latent previews side by side, as a data URL (None when too large to send)."""
+    strip = Image.fromarray(np.concatenate(previews, axis=1))
+    buffer = io.BytesIO()
+    strip.save(buffer, format="PNG", optimize=True)
+    url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    return url if len(url) <= MAX_PREVIEW_CHARS else None

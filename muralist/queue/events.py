@@ -29,6 +29,7 @@ class JobEvent:
     step: int = 0
     total: int = 0
     error: str | None = None
+    preview: str | None = None  # progress: a small data:image/png URL of the latents (engine/preview.py)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"))

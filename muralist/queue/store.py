@@ -34,16 +34,35 @@ from muralist.observability import metrics
 from muralist.queue import lanes
 from muralist.queue.db import connect, migrate
 from muralist.queue.events import CHANNEL, JobEvent, LocalBus
-from muralist.queue.tables import Image, Job, Tenant, db_now
+from muralist.queue.tables import Image, Job, ReviewItem, Tenant, db_now
 from muralist.queue.tenants import add_usage
 from muralist.types import GenerationParams, JobStatus, Lane, Tier
 
 LIVE = (JobStatus.RUNNING, JobStatus.FINISHING)
+HELD_PREFIX = "held/"  # safety/holding.py keeps images waiting for a moderator here
 DAY_S = 86_400  # POSIX days are exactly this long, so UTC midnight is `now - now % DAY_S`
 
 
 class QuotaExceededError(UserError):
     """A tenant asked for more images than its daily quota has left."""
+
+    def __init__(self, message: str, retry_after_s: int):
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class IdempotencyConflictError(UserError):
+    """An Idempotency-Key was used again with a different request."""
+
+
+@dataclass(frozen=True)
+class Intake:
+    """What the gateway records with a job besides its parameters (all optional)."""
+
+    prompt_verdict: dict[str, Any] | None = None
+    idempotency_key: str | None = None
+    request_hash: str | None = None  # a replay under the same key must carry the same request
+    webhook_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +77,7 @@ class Claim:
     params: GenerationParams
     step_budget: int
     checkpoint_ref: str | None
+    prompt_verdict: dict[str, Any] | None = None  # the pre-filter's verdict; `review` holds the images
 
 
 @dataclass(frozen=True)
@@ -68,6 +88,7 @@ class NewImage:
     params: dict[str, Any]
     verdict: dict[str, Any] | None = None
     parent_image_id: str | None = None
+    id: str | None = None  # None: a new random id (finishing names the image before it is stored)
 
 
 @dataclass(frozen=True)
@@ -121,18 +142,43 @@ class JobStore:
 
     # ---------------------------------------------------------------------------------- intake
 
-    def enqueue(self, tenant_id: str, params: GenerationParams, step_budget: int, daily_images: int | None) -> str:
-        """Accept a job, checking the tenant's daily image quota in the same transaction."""
+    def enqueue(
+        self,
+        tenant_id: str,
+        params: GenerationParams,
+        step_budget: int,
+        daily_images: int | None,
+        intake: Intake | None = None,
+    ) -> str:
+        """Accept a job, checking the tenant's daily image quota in the same transaction.
+
+        With an idempotency key that this tenant has used before, nothing is enqueued: the earlier
+        job's id comes back (or IdempotencyConflictError, if the earlier request was different).
+        """
         if step_budget < 1:
             raise UserError(f"a job needs a step budget of at least 1, got {step_budget}")
         if params.steps > step_budget:
             raise UserError(f"the request asks for {params.steps} steps but its tier allows {step_budget}")
+        intake = intake or Intake()
         job_id = uuid.uuid4().hex
         with self.engine.begin() as c:
             tenant_query = select(Tenant.name, Tenant.tier).where(Tenant.id == tenant_id)
             tenant = c.execute(tenant_query.with_for_update() if self.postgres else tenant_query).first()
             if tenant is None:
                 raise UserError(f"no tenant with id {tenant_id!r}")
+            if intake.idempotency_key is not None:
+                earlier = c.execute(
+                    select(Job.id, Job.request_hash).where(
+                        Job.tenant_id == tenant_id, Job.idempotency_key == intake.idempotency_key
+                    )
+                ).first()
+                if earlier is not None:
+                    if earlier.request_hash != intake.request_hash:
+                        raise IdempotencyConflictError(
+                            f"Idempotency-Key {intake.idempotency_key!r} was already used for a different request "
+                            f"(job {earlier.id}); use a new key for a new request"
+                        )
+                    return str(earlier.id)
             now = _now(c)
             if daily_images is not None:
                 used = c.scalar(
@@ -145,7 +191,8 @@ class JobStore:
                 if int(used or 0) + params.n > daily_images:
                     raise QuotaExceededError(
                         f"tenant {tenant.name!r} ({tenant.tier}) has used {used} of its {daily_images} images today "
-                        f"and this request asks for {params.n} more; the quota resets at 00:00 UTC"
+                        f"and this request asks for {params.n} more; the quota resets at 00:00 UTC",
+                        retry_after_s=max(1, int(DAY_S - now % DAY_S) + 1),
                     )
             tier = Tier(tenant.tier)
             c.execute(
@@ -165,6 +212,10 @@ class JobStore:
                     progress_step=0,
                     progress_total=0,
                     device_seconds=0.0,
+                    prompt_verdict=intake.prompt_verdict,
+                    idempotency_key=intake.idempotency_key,
+                    request_hash=intake.request_hash,
+                    webhook_url=intake.webhook_url,
                 )
             )
             events = [JobEvent(job_id, "state", JobStatus.QUEUED.value)]
@@ -230,7 +281,7 @@ class JobStore:
                 attempts=Job.attempts + 1,
                 started_at=func.coalesce(Job.started_at, now),
             )
-            .returning(Job.fence, Job.attempts, Job.params, Job.step_budget, Job.checkpoint_ref)
+            .returning(Job.fence, Job.attempts, Job.params, Job.step_budget, Job.checkpoint_ref, Job.prompt_verdict)
         ).first()
         if row is None:
             return None
@@ -239,7 +290,15 @@ class JobStore:
         self.lane_state = lanes.advance(self.lane_state, chosen, self.lane_config)
         params = GenerationParams.from_dict(row.params)
         return Claim(
-            chosen.id, worker, row.fence, row.attempts, chosen.lane, params, row.step_budget, row.checkpoint_ref
+            chosen.id,
+            worker,
+            row.fence,
+            row.attempts,
+            chosen.lane,
+            params,
+            row.step_budget,
+            row.checkpoint_ref,
+            row.prompt_verdict,
         )
 
     def rescue(self) -> list[str]:
@@ -300,8 +359,12 @@ class JobStore:
                 == 1
             )
 
-    def progress(self, claim: Claim, step: int, total: int, checkpoint_ref: str | None = None) -> bool:
-        """Record progress (and the newest checkpoint); renews the lease too. False: lease lost."""
+    def progress(
+        self, claim: Claim, step: int, total: int, checkpoint_ref: str | None = None, preview: str | None = None
+    ) -> bool:
+        """Record progress (and the newest checkpoint); renews the lease too. False: lease lost.
+
+        `preview` (a small data URL) travels with the event only; it is not stored."""
         values: dict[str, Any] = {"progress_step": step, "progress_total": total}
         if checkpoint_ref is not None:
             values["checkpoint_ref"] = checkpoint_ref
@@ -313,7 +376,8 @@ class JobStore:
                 ).rowcount
                 == 1
             )
-            events = [JobEvent(claim.job_id, "progress", JobStatus.RUNNING.value, step, total)] if ok else []
+            event = JobEvent(claim.job_id, "progress", JobStatus.RUNNING.value, step, total, preview=preview)
+            events = [event] if ok else []
             self._notify(c, events)
         self._publish(events)
         return ok
@@ -323,14 +387,19 @@ class JobStore:
         return self._transition(claim, JobStatus.FINISHING, {})
 
     def complete(self, claim: Claim, images: Sequence[NewImage], device_seconds: float = 0.0) -> bool:
-        """Record the images and `succeeded`, with the usage; False (and nothing written) if the lease was lost."""
+        """Record the images and `succeeded`, with the usage; False (and nothing written) if the lease was lost.
+
+        Images stored under held/ (a `review` verdict) each get a review item, and the job waits in
+        `review` until a moderator has decided them all (`decide`)."""
+        held = [im for im in images if im.object_key.startswith(HELD_PREFIX)]
+        state = JobStatus.REVIEW if held else JobStatus.SUCCEEDED
         with self.engine.begin() as c:
             now = _now(c)
             row = c.execute(
                 update(Job)
                 .where(self._fenced(claim, now))
                 .values(
-                    state=JobStatus.SUCCEEDED.value,
+                    state=state.value,
                     finished_at=now,
                     lease_expires_at=None,
                     device_seconds=Job.device_seconds + device_seconds,
@@ -341,12 +410,13 @@ class JobStore:
             ).first()
             if row is None:
                 return False
+            ids = [im.id or uuid.uuid4().hex for im in images]
             if images:
                 c.execute(
                     insert(Image),
                     [
                         {
-                            "id": uuid.uuid4().hex,
+                            "id": image_id,
                             "job_id": claim.job_id,
                             "index": im.index,
                             "content_hash": im.content_hash,
@@ -356,11 +426,23 @@ class JobStore:
                             "parent_image_id": im.parent_image_id,
                             "created_at": now,
                         }
-                        for im in images
+                        for image_id, im in zip(ids, images, strict=True)
                     ],
                 )
+            for image_id, im in zip(ids, images, strict=True):
+                if im in held:
+                    c.execute(
+                        insert(ReviewItem).values(
+                            id=uuid.uuid4().hex,
+                            image_id=image_id,
+                            job_id=claim.job_id,
+                            verdict=im.verdict or {},
+                            state="open",
+                            created_at=now,
+                        )
+                    )
             add_usage(c, row.tenant_id, now, len(images), device_seconds)
-            events = [JobEvent(claim.job_id, "state", JobStatus.SUCCEEDED.value)]
+            events = [JobEvent(claim.job_id, "state", state.value)]
             self._notify(c, events)
         self._publish(events)
         metrics.count_job_outcome(events[0].state, row.tier)
@@ -376,6 +458,39 @@ class JobStore:
         if again:
             values.update(lease_owner=None, lease_expires_at=None, lane=Job.tier)
         return state if self._transition(claim, state, values) else None
+
+    def block(self, claim: Claim, message: str) -> bool:
+        """The safety post-filter withheld every image: `blocked`, with the message for the user."""
+        return self._transition(claim, JobStatus.BLOCKED, {"error": message})
+
+    def decide(self, item_id: str, approve: bool, moderator: str, delivery_key: str | None) -> JobStatus | None:
+        """A moderator's decision on one held image; the job's state once none is left open (None: not open)."""
+        with self.engine.begin() as c:
+            now = _now(c)
+            item = c.execute(
+                update(ReviewItem)
+                .where(ReviewItem.id == item_id, ReviewItem.state == "open")
+                .values(state="approved" if approve else "rejected", decided_at=now, moderator=moderator)
+                .returning(ReviewItem.job_id, ReviewItem.image_id)
+            ).first()
+            if item is None:
+                return None
+            if approve and delivery_key is not None:
+                c.execute(update(Image).where(Image.id == item.image_id).values(object_key=delivery_key))
+            states = [s for (s,) in c.execute(select(ReviewItem.state).where(ReviewItem.job_id == item.job_id))]
+            job_images = c.scalar(select(func.count()).select_from(Image).where(Image.job_id == item.job_id)) or 0
+            if "open" in states:
+                return JobStatus.REVIEW
+            delivered = int(job_images) - states.count("rejected")
+            state = JobStatus.SUCCEEDED if delivered > 0 else JobStatus.BLOCKED
+            values: dict[str, Any] = {"state": state.value}
+            if state == JobStatus.BLOCKED:
+                values["error"] = "a moderator withheld every image of this job"
+            c.execute(update(Job).where(Job.id == item.job_id, Job.state == JobStatus.REVIEW.value).values(**values))
+            events = [JobEvent(item.job_id, "state", state.value, error=values.get("error"))]
+            self._notify(c, events)
+        self._publish(events)
+        return state
 
     def release(self, claim: Claim) -> bool:
         """Hand a job back unfinished (its worker is shutting down): it waits again at its old place."""
@@ -429,6 +544,13 @@ class JobStore:
         with self.engine.connect() as c:
             rows = c.execute(select(Image.__table__).where(Image.job_id == job_id).order_by(Image.index))
             return [dict(r._mapping) for r in rows]
+
+    def image_id_for_hash(self, content_hash: str) -> str | None:
+        """The first image stored with these bytes (the parent of an upscale or a variation)."""
+        with self.engine.connect() as c:
+            query = select(Image.id).where(Image.content_hash == content_hash).order_by(Image.created_at).limit(1)
+            found = c.scalar(query)
+        return None if found is None else str(found)
 
     def depths(self) -> dict[str, int]:
         """Queued jobs in each lane, every lane named (the `queue_depth` metric reads this at scrape time)."""

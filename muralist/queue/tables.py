@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Double,
     ForeignKey,
     Index,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -50,6 +52,10 @@ class Tenant(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     tier: Mapped[str] = mapped_column(String(16))  # types.Tier
     created_at: Mapped[float]
+    admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # may moderate
+    # The gateway's rate-limit token bucket, kept here so that every API process agrees (gateway/ratelimit.py).
+    rate_tokens: Mapped[float | None]
+    rate_updated_at: Mapped[float | None]
 
 
 class ApiKey(Base):
@@ -66,7 +72,10 @@ class ApiKey(Base):
 
 class Job(Base):
     __tablename__ = "jobs"
-    __table_args__ = (Index("ix_jobs_state_lane_enqueued_at", "state", "lane", "enqueued_at"),)
+    __table_args__ = (
+        Index("ix_jobs_state_lane_enqueued_at", "state", "lane", "enqueued_at"),
+        Index("ix_jobs_tenant_id_idempotency_key", "tenant_id", "idempotency_key", unique=True),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
@@ -91,6 +100,12 @@ class Job(Base):
     progress_total: Mapped[int] = mapped_column(Integer, default=0)
     device_seconds: Mapped[float] = mapped_column(default=0.0)
     error: Mapped[str | None] = mapped_column(Text)
+    # Written by the gateway at intake (migration 0002).
+    prompt_verdict: Mapped[dict[str, Any] | None]  # the safety pre-filter's Verdict (allow or review)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))  # the client's Idempotency-Key header
+    request_hash: Mapped[str | None] = mapped_column(String(64))  # a replay must carry the same request
+    webhook_url: Mapped[str | None] = mapped_column(String(2000))
+    webhook_state: Mapped[str | None] = mapped_column(String(16))  # None | sending | delivered | failed
 
 
 class Image(Base):
