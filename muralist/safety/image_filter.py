@@ -3,7 +3,11 @@
 Every decoded image goes through NudeNet's detector (the `nudenet` package ships its ONNX model,
 320 px, 18 body-part labels). The policy maps the labels that matter to a category with a review
 and a block threshold on the detector's confidence (policy.toml, [image.labels.*]); other labels
-(faces, covered parts, feet) are ignored. What happens next is `route(verdict)`:
+(faces, covered parts, feet) are not judged, but they corroborate: an exposed breast or buttocks
+counts only when the detector finds a second body part (another box, of any label), because on the
+built-in model's pictures NudeNet reads lone round shapes (a skull emoji, a billiard ball) as
+breasts at up to 0.86, while a person in a photograph brings more than one box.
+What happens next is `route(verdict)`:
 
     allow  → deliver    store the image under its delivery key
     review → hold       keep it out of delivery until a moderator approves it
@@ -82,6 +86,8 @@ class ImageFilter:
             rule = p.image_labels.get(label)
             if rule is None:
                 continue
+            if rule.corroborate and sum(d.score >= p.image_corroboration_min for d in detections) < 2:
+                continue  # a lone "breast" on a skull emoji or a billiard ball: no second body part
             decision = Decision.BLOCK if score >= rule.block else Decision.REVIEW if score >= rule.review else None
             if decision is not None:
                 reason = f"nudenet:{label}>={decision.value}"

@@ -37,6 +37,7 @@ class ImageLabelPolicy:
     category: Category
     review: float
     block: float
+    corroborate: bool = False  # counts only when the detector also finds another body part
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Policy:
     gibberish_min_words: int
     gibberish_known: frozenset[str]
     image_labels: dict[str, ImageLabelPolicy]
+    image_corroboration_min: float
     lexicon: dict[str, Any]
     exemplars: dict[str, list[str]]
 
@@ -115,6 +117,7 @@ def _build(directory: Path, raw: dict[str, dict[str, Any]], digest: str) -> Poli
             category=_category(spec.get("category"), f"{where} [image.labels.{name}] category"),
             review=_fraction(spec, "review", f"{where} [image.labels.{name}]"),
             block=_fraction(spec, "block", f"{where} [image.labels.{name}]"),
+            corroborate=bool(spec.get("corroborate", False)),
         )
         for name, spec in p.get("image", {}).get("labels", {}).items()
     }
@@ -138,6 +141,7 @@ def _build(directory: Path, raw: dict[str, dict[str, Any]], digest: str) -> Poli
         gibberish_min_words=int(gib.get("min_words", 4)),
         gibberish_known=frozenset(str(w).lower() for w in gib.get("known_words", [])),
         image_labels=labels,
+        image_corroboration_min=float(p.get("image", {}).get("corroboration_min", 0.25)),
         lexicon=raw["lexicon.toml"],
         exemplars=exemplars,
     )

@@ -1,18 +1,21 @@
 """The image post-filter with the real NudeNet detector, on crafted inputs.
 
 crafted_nudenet_trigger.png is an abstract colour pattern tuned against NudeNet until it reports
-FEMALE_BREAST_EXPOSED at about 0.70 (tests/safety/data/craft_nudenet_trigger.py); blended with grey
-it scores about 0.52. The policy blocks that label at 0.60 and holds it for review at 0.35.
+FEMALE_BREAST_EXPOSED at about 0.70, with a second box at about 0.29 (tests/safety/data/
+craft_nudenet_trigger.py); blended half-and-half with grey only one box remains, at about 0.52. The
+policy blocks that label at 0.60 and holds it at 0.35, but only with a second detection in the image.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
 
 from muralist.safety.image_filter import ImageFilter, Route, route, screen_image
+from muralist.safety.policy import DEFAULT_POLICY_DIR, load_policy
 from muralist.safety.verdict import Category, Decision, Stage
 
 TRIGGER = Path(__file__).parent / "data" / "crafted_nudenet_trigger.png"
@@ -53,13 +56,33 @@ def test_crafted_trigger_is_withheld_with_a_clear_message(image_filter: ImageFil
     assert verdict.reasons == ("nudenet:FEMALE_BREAST_EXPOSED>=block",)
 
 
-def test_a_weaker_signal_is_held_for_review(image_filter: ImageFilter) -> None:
-    faded = Image.blend(Image.new("RGB", (320, 320), (128, 128, 128)), Image.open(TRIGGER).convert("RGB"), 0.5)
-    verdict = image_filter.screen(faded)
-    assert 0.35 <= verdict.score < 0.60
+def held_filter(image_filter: ImageFilter, tmp_path: Path) -> ImageFilter:
+    """The shipped policy with the breast block threshold raised to 0.90, as an operator might."""
+    folder = tmp_path / "policy"
+    shutil.copytree(DEFAULT_POLICY_DIR, folder)
+    text = (folder / "policy.toml").read_text()
+    section = text.index("[image.labels.FEMALE_BREAST_EXPOSED]")
+    head, tail = text[:section], text[section:]
+    (folder / "policy.toml").write_text(head + tail.replace("block = 0.60", "block = 0.90", 1))
+    return ImageFilter(load_policy(folder), detector=image_filter.detector)
+
+
+def test_between_the_thresholds_the_image_is_held_for_review(image_filter: ImageFilter, tmp_path: Path) -> None:
+    strict = held_filter(image_filter, tmp_path)
+    verdict = strict.screen(Image.open(TRIGGER))
     assert verdict.decision == Decision.REVIEW
     assert route(verdict) == Route.HOLD
     assert "held for review" in verdict.user_message()
+    assert verdict.policy_version != image_filter.policy.version  # the edit shows in the version
+
+
+def test_a_lone_detection_with_no_second_body_part_passes(image_filter: ImageFilter) -> None:
+    # The built-in model's skull emoji reads as FEMALE_BREAST_EXPOSED 0.86 with nothing else found;
+    # the faded trigger is the same situation: one box, no body around it.
+    faded = Image.blend(Image.new("RGB", (320, 320), (128, 128, 128)), Image.open(TRIGGER).convert("RGB"), 0.5)
+    boxes = image_filter.detect(faded)
+    assert [d.label for d in boxes] == ["FEMALE_BREAST_EXPOSED"] and boxes[0].score > 0.35
+    assert image_filter.screen(faded).allowed
 
 
 def test_colour_order_reaches_the_detector_intact(image_filter: ImageFilter) -> None:
