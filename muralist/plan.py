@@ -116,12 +116,18 @@ def plan(p: PlanInput) -> FleetPlan:
         delivered = p.qps * p.images_per_request * 3600 * p.hours_per_month
         fleet_image = cost_month / delivered
         lines += [
-            f"$/image (device time): {per_image:.4g} s x ${price:g}/h / 3600 s = ${cost_image:.5f}",
+            f"$/image (device time): {per_image:.4g} s x ${price:g}/h / 3600 s = {_usd(cost_image)}",
             f"$/month: {devices} devices x ${price:g}/h x {p.hours_per_month:g} h = ${cost_month:,.0f}",
             f"$/image (fleet, headroom and idle included): ${cost_month:,.0f} / ({p.qps:g} x {p.images_per_request} "
-            f"x 3600 x {p.hours_per_month:g} = {delivered:,.0f} images) = ${fleet_image:.5f}",
+            f"x 3600 x {p.hours_per_month:g} = {delivered:,.0f} images) = {_usd(fleet_image)}",
         ]
     return FleetPlan(per_image, images_per_s, base, devices, cost_image, cost_month, fleet_image, tuple(lines))
+
+
+def _usd(x: float) -> str:
+    """Three significant digits in fixed notation: $0.00278, $0.0000436, $1.50."""
+    decimals = 2 if x <= 0 else max(2, 2 - math.floor(math.log10(x)))
+    return f"${x:.{decimals}f}"
 
 
 def _check(p: PlanInput) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import Protocol, TypeVar
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -215,6 +216,24 @@ def count_checkpoint_digest_failure() -> None:
 def count_safety_decision(stage: str, category: str, decision: str) -> None:
     """One verdict; pass `verdict.stage, verdict.category, verdict.decision` (str enums)."""
     SAFETY_DECISIONS.labels(stage=str(stage), category=str(category), decision=str(decision)).inc()
+
+
+class _Verdict(Protocol):  # muralist.safety.verdict.Verdict, without importing the safety package here
+    @property
+    def stage(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def decision(self) -> str: ...
+
+
+V = TypeVar("V", bound=_Verdict)
+
+
+def count_verdict(verdict: V) -> V:
+    """Count a safety `Verdict` and hand it back: `return count_verdict(filter.screen(text))`."""
+    count_safety_decision(verdict.stage, verdict.category, verdict.decision)
+    return verdict
 
 
 # ---------------------------------------------------------------------------------- exposition

@@ -104,3 +104,18 @@ def test_failed_and_cancelled_jobs_are_counted_by_tier(tmp_path: Path) -> None:
     other = store.enqueue(store.job(job).tenant_id, params(), 30, None)
     assert store.cancel(other) and not store.cancel(other)  # cancelling twice counts once
     assert (failed(), cancelled(), submitted()) == (1, 1, 2)
+
+
+def test_count_verdict_counts_a_real_verdict_by_stage_category_and_decision() -> None:
+    from muralist.observability.metrics import count_verdict
+    from muralist.safety.prompt_filter import PromptFilter
+
+    blocked = reader("safety_decisions_total", stage="prompt", category="violence_gore", decision="block")
+    allowed = reader("safety_decisions_total", stage="prompt", category="none", decision="allow")
+    screen = PromptFilter.load(embedding=False).screen
+
+    verdict = screen("a man being skinned alive, gore")
+    assert count_verdict(verdict) is verdict and verdict.blocked
+    count_verdict(screen("a lighthouse on a cliff at sunset"))
+    count_verdict(screen("a cat on a sofa"))
+    assert (blocked(), allowed()) == (1, 2)
