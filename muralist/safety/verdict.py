@@ -113,6 +113,19 @@ class Verdict:
             "scores": {k: round(v, 4) for k, v in self.scores.items()},
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Verdict:
+        """A verdict stored with `to_dict` (on a job or an image record) back into a Verdict."""
+        return cls(
+            Decision(data["decision"]),
+            Category(data["category"]),
+            float(data.get("score", 0.0)),
+            Stage(data.get("stage", Stage.PROMPT.value)),
+            str(data.get("policy_version", "")),
+            tuple(data.get("reasons", ())),
+            dict(data.get("scores", {})),
+        )
+
 
 # When two categories reach the same decision, the more specific one names the verdict: "a nude
 # 10 year old" is sexual content involving a minor before it is sexual content.

@@ -29,3 +29,10 @@ def test_prompt_hash_is_stable_and_keyed() -> None:
     record = log_record(v(Decision.BLOCK), "a very secret prompt")
     assert "secret" not in str(record)
     assert record["prompt_hash"] == prompt_hash("a very secret prompt")
+
+
+def test_a_stored_verdict_reads_back() -> None:
+    verdict = Verdict(
+        Decision.REVIEW, Category.HATE, 0.61, Stage.IMAGE, "v+1", ("embedding:hate>=review",), {"hate": 0.61}
+    )
+    assert Verdict.from_dict(verdict.to_dict()) == verdict
