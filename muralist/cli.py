@@ -371,8 +371,15 @@ def _worker(args: argparse.Namespace) -> int:
     def load(name: str) -> Model:
         return load_model(resolve_model(name, settings), name, settings.device, settings.dtype)
 
-    worker = Worker(store, LocalStore(settings.data_dir / "objects"), load, slots=args.slots,
-                    max_batch=args.max_batch, checkpoint_every=settings.checkpoint_every)  # fmt: skip
+    # Safety post-filter, watermark and C2PA, as in `muralist serve` (issue 6): the same store, the same images.
+    from muralist.engine.worker import Finishing
+    from muralist.finishing.finish import identity_from_settings
+    from muralist.safety.image_filter import screen_image
+    from muralist.storage.objects import open_store
+
+    finishing = Finishing(identity_from_settings(settings), screen_image, settings.png_prompt)
+    worker = Worker(store, open_store(settings), load, slots=args.slots, max_batch=args.max_batch,
+                    checkpoint_every=settings.checkpoint_every, finishing=finishing, previews=True)  # fmt: skip
     signal.signal(signal.SIGTERM, worker.stop)
     signal.signal(signal.SIGINT, worker.stop)
     from muralist.observability.wiring import observe_worker  # logs, cost, queue depth, /metrics (issue 10)

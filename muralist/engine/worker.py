@@ -27,6 +27,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import json
 import logging
 import os
 import signal
@@ -257,12 +258,16 @@ class Worker:
         self._failpoint("images-written")
         if not images and withheld:
             self.store.block(claim, withheld[0])
+            for key in self.objects.list(f"finished/{claim.job_id}"):
+                self.objects.delete(key)
             self.say(f"job {claim.job_id}: blocked by the image post-filter")
             return
         if not images:
             self.store.fail(claim, "; ".join(errors) or "no image was made", retry=False)
             return
         if self.store.complete(claim, images, time.monotonic() - since):
+            for key in self.objects.list(f"finished/{claim.job_id}"):
+                self.objects.delete(key)
             self.completed += 1
             self.say(f"job {claim.job_id}: succeeded, {len(images)} image(s)" + (f"; {errors}" if errors else ""))
         else:
@@ -297,11 +302,21 @@ class Worker:
         from muralist.finishing.finish import finish
         from muralist.safety.holding import keep_screened
 
+        # Signing is not deterministic (the manifest has a time), so a re-run after a crash between
+        # storing and completing reuses what the crashed run stored, named by this pointer.
+        pointer = f"finished/{claim.job_id}/{index}.json"
+        if self.objects.exists(pointer):
+            done = json.loads(self.objects.get(pointer))
+            if done["key"] is None:
+                return str(done["message"])
+            if self.objects.exists(done["key"]):
+                return NewImage(index, done["sha256"], done["key"], params.to_dict(), done["verdict"], parent, name)
         verdicts = [self.finishing.screen_image(Image.fromarray(pixels))]
         if claim.prompt_verdict is not None:
             verdicts.append(_verdict(claim.prompt_verdict))
         verdict = strictest(verdicts)
         if verdict.blocked:
+            self.objects.put(pointer, json.dumps({"key": None, "message": verdict.user_message()}).encode())
             return verdict.user_message()
         png = finish(
             pixels,
@@ -315,9 +330,10 @@ class Worker:
         )
         kept = keep_screened(png, verdict, self.objects)
         assert kept.key is not None
-        return NewImage(
-            index, hashlib.sha256(png).hexdigest(), kept.key, params.to_dict(), verdict.to_dict(), parent, name
-        )
+        digest = hashlib.sha256(png).hexdigest()
+        record = {"key": kept.key, "sha256": digest, "verdict": verdict.to_dict()}
+        self.objects.put(pointer, json.dumps(record).encode())
+        return NewImage(index, digest, kept.key, params.to_dict(), verdict.to_dict(), parent, name)
 
     def _upscale(self, claim: Claim, since: float) -> None:
         """An upscale job: the parent image through the model's upscaler, then finishing as usual."""
