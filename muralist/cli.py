@@ -93,12 +93,13 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--seed", type=int, default=0)
     ev.add_argument("--oracle", type=Path, default=None, help="oracle folder (default: the shipped one)")
     ev.add_argument("--json", type=Path, default=None, help="also write the report here")
+    ev.add_argument("--save-images", type=Path, default=None, help="quality: also keep the images (.npz)")
     ev.add_argument("--out", type=Path, default=Path("docs/images/builtin-contact-sheet.png"), help="sheet: the PNG")
     # --- eval safety (issue 7) ---
     ev.add_argument("--set", type=Path, action="append", default=[], dest="sets", metavar="FILE",
                     help="safety: a JSON Lines prompt set (repeatable; default: the project's sets)")  # fmt: skip
     ev.add_argument("--split", choices=["dev", "test"], default="test", help="safety: which split of our own sets")
-    ev.add_argument("--limit", type=int, default=None, help="safety: at most this many prompts per set")
+    ev.add_argument("--limit", type=int, default=None, help="at most this many prompts (per set, for safety)")
     ev.add_argument("--policy", type=Path, default=None, help="safety: policy folder (default: the shipped one)")
     ev.add_argument("--no-embedding", action="store_true", help="safety: lexical layers only")
     ev.add_argument("--threads", type=int, default=1, help="safety: torch threads for the embedding (default 1)")
@@ -265,7 +266,7 @@ def _eval(args: argparse.Namespace) -> int:
 
     model = _load_named_model(args.model)
     report = run_quality(model, args.prompts, args.steps, args.guidance, args.sampler, args.seed, args.paraphrase,
-                         args.oracle)  # fmt: skip
+                         args.oracle, args.limit, args.save_images)  # fmt: skip
     text = json.dumps(report, indent=2)
     print(text)
     if args.json:
