@@ -22,7 +22,7 @@ from fastapi import FastAPI
 from muralist import __version__
 from muralist.api import problems
 from muralist.api.deps import AppState, optional_tenant
-from muralist.api.routes import admin, generations, health, images, openai_images
+from muralist.api.routes import account, admin, generations, health, images, openai_images
 from muralist.config import Settings
 from muralist.gateway.admit import Gateway
 from muralist.gateway.models import Catalog
@@ -84,7 +84,7 @@ def create_app(
     )
     app.state.muralist = state
     problems.install(app)
-    for module in (health, generations, images, openai_images, admin):
+    for module in (health, generations, images, openai_images, admin, account):
         app.include_router(module.router)
     app.include_router(delivery_router(objects, secret))
     app.dependency_overrides[requesting_tenant] = optional_tenant
@@ -115,6 +115,7 @@ def _start_worker(state: AppState) -> Callable[[], None]:
     worker = Worker(state.store, state.objects, load, slots=settings.serve_slots, poll_s=0.2,
                     checkpoint_every=settings.checkpoint_every, finishing=finishing, previews=True,
                     say=log.info)  # fmt: skip
+    worker.engine.price_per_device_hour = settings.device_price_per_hour  # cost_per_image_usd
     thread = threading.Thread(target=worker.run, name="muralist-worker", daemon=True)
     thread.start()
     state.worker = thread

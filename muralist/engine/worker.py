@@ -50,6 +50,7 @@ from muralist.errors import UserError
 from muralist.finishing.c2pa import SigningIdentity
 from muralist.finishing.metadata import png_bytes
 from muralist.models.loading import Model
+from muralist.observability import metrics
 from muralist.queue.lanes import LANE_ORDER
 from muralist.queue.store import Claim, JobStore, NewImage
 from muralist.safety.verdict import Category, Decision, Stage, Verdict, strictest
@@ -212,7 +213,7 @@ class Worker:
         elif event.kind == "progress":
             self._progress(active, event)
         elif event.kind == "finished":
-            self._finish(active, event.results or [])
+            self._finish(active, event.results or [], event.device_seconds)
         elif event.kind == "failed":
             self.active.pop(event.request_id)
             self.store.fail(active.claim, event.error or "sampling failed", retry=False)
@@ -233,7 +234,8 @@ class Worker:
         if not self.store.progress(active.claim, event.step, event.total, ref, preview):
             self._drop(event.request_id)
 
-    def _finish(self, active: Active, results: list[Result]) -> None:
+    def _finish(self, active: Active, results: list[Result], device_seconds: float) -> None:
+        """`device_seconds`: the job's share of every batch it ran in (what it cost, not how long it took)."""
         claim = active.claim
         del self.active[claim.job_id]
         if not self.store.finishing(claim):
@@ -250,10 +252,10 @@ class Worker:
                 withheld.append(kept)
             else:
                 images.append(kept)
-        self._record(claim, images, errors, withheld, active.admitted_at)
+        self._record(claim, images, errors, withheld, device_seconds)
 
     def _record(
-        self, claim: Claim, images: list[NewImage], errors: list[str], withheld: list[str], since: float
+        self, claim: Claim, images: list[NewImage], errors: list[str], withheld: list[str], device_seconds: float
     ) -> None:
         self._failpoint("images-written")
         if not images and withheld:
@@ -265,7 +267,7 @@ class Worker:
         if not images:
             self.store.fail(claim, "; ".join(errors) or "no image was made", retry=False)
             return
-        if self.store.complete(claim, images, time.monotonic() - since):
+        if self.store.complete(claim, images, device_seconds):
             for key in self.objects.list(f"finished/{claim.job_id}"):
                 self.objects.delete(key)
             self.completed += 1
@@ -311,7 +313,7 @@ class Worker:
                 return str(done["message"])
             if self.objects.exists(done["key"]):
                 return NewImage(index, done["sha256"], done["key"], params.to_dict(), done["verdict"], parent, name)
-        verdicts = [self.finishing.screen_image(Image.fromarray(pixels))]
+        verdicts = [metrics.count_verdict(self.finishing.screen_image(Image.fromarray(pixels)))]
         if claim.prompt_verdict is not None:
             verdicts.append(_verdict(claim.prompt_verdict))
         verdict = strictest(verdicts)
@@ -348,7 +350,7 @@ class Worker:
         if self.store.finishing(claim):
             kept = self._keep(claim, 0, params, np.asarray(big), self._parent(params), {"upscaler": name})
             images, withheld = ([], [kept]) if isinstance(kept, str) else ([kept], [])
-            self._record(claim, images, [], withheld, since)
+            self._record(claim, images, [], withheld, time.monotonic() - since)
 
     def _input(self, ref: str | None, what: str) -> Image.Image:
         """An init image or mask named `sha256:<hex>`, from the object store."""

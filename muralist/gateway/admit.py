@@ -21,6 +21,7 @@ from muralist.gateway import ratelimit
 from muralist.gateway.auth import Principal
 from muralist.gateway.models import Catalog
 from muralist.gateway.policy import check, policy_for
+from muralist.observability import metrics
 from muralist.queue.store import Intake, JobStore
 from muralist.safety.verdict import Verdict
 from muralist.types import GenerationParams, Kind
@@ -62,7 +63,7 @@ class Gateway:
             model.check_size(params.width, params.height, 4 * model.base_size)
         intake = intake or Intake()
         if params.kind != Kind.UPSCALE:  # an upscale repeats the prompt of an image already screened
-            verdict = self.screen_prompt(params.prompt)
+            verdict = metrics.count_verdict(self.screen_prompt(params.prompt))
             if verdict.blocked:
                 raise PromptBlockedError(verdict)
             intake = dataclasses.replace(intake, prompt_verdict=verdict.to_dict())

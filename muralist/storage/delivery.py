@@ -111,7 +111,9 @@ def delivery_router(store: ObjectStore, secret: bytes, clock: Callable[[], float
     """GET/HEAD {PREFIX}/images/<sha256>.<ext> for signed URLs, served from `store`."""
     router = APIRouter()
 
-    @router.api_route(PREFIX + "/{key:path}", methods=["GET", "HEAD"], include_in_schema=True)
+    # HEAD shares the handler but not the OpenAPI operation (one operation id per method).
+    @router.head(PREFIX + "/{key:path}", include_in_schema=False)
+    @router.get(PREFIX + "/{key:path}")
     def deliver(
         key: str,
         request: Request,

@@ -111,3 +111,19 @@ def test_health_ready_and_openapi(api_only: Running) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     for path in ("/api/v1/generations", "/api/v1/generations/{job_id}/events", "/v1/images/edits", "/api/v1/images"):
         assert path in paths
+
+
+def test_prompt_verdicts_are_counted_on_metrics_without_the_prompt(api_only: Running) -> None:
+    import re
+
+    pro = api_only.tenant("pro")
+    pattern = re.compile(r'safety_decisions_total\{category="sexual",decision="block",stage="prompt"\} (\S+)')
+
+    def blocked_so_far() -> float:
+        found = pattern.search(pro.get("/metrics").text)
+        return float(found.group(1)) if found else 0.0
+
+    before = blocked_so_far()
+    assert pro.post("/api/v1/generations", json={"prompt": "explicit sex scene, nude"}).status_code == 400
+    assert blocked_so_far() == before + 1
+    assert "nude" not in pro.get("/metrics").text
