@@ -45,6 +45,12 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
 
 
 @pytest.fixture(scope="session")
+def queue_only(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    """A server with no worker: jobs wait in the queue for good (what the queue-position test wants)."""
+    yield from serve(load_settings(data_dir=tmp_path_factory.mktemp("web-queue")), run_worker=False)
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (/usr/bin/chromium): apt-get install -y chromium")

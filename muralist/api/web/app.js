@@ -147,7 +147,9 @@ async function watch(job, mode) {
       ending(name, data, mode);
     }
   });
-  if (!ended) throw new ApiError("unreachable", "The server closed the connection before the job ended. Reload to see it.");
+  if (!["completed", "review", "blocked", "failed", "cancelled"].includes(ended)) {
+    throw new ApiError("unreachable", "The server closed the connection before the job ended. Reload to see it.");
+  }
 }
 
 function ending(name, job, mode) {
