@@ -4,11 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 # A CPU build of torch; override for CUDA, e.g. `make TORCH='torch==2.13.0 --index-url …/cu126'`.
 TORCH ?= torch==2.13.0
-PROMPT ?= a lighthouse on a cliff at sunset
+PROMPT ?= two apples left of a rocket on a purple background
 ARGS ?=
 MODEL_ARGS ?=
 
-.PHONY: run test lint clean
+.PHONY: run generate test lint clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,11 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# The service on the embedded defaults: SQLite, local objects in ./data, the built-in model.
 run: $(BIN)/.installed
+	$(BIN)/muralist serve $(ARGS)
+
+generate: $(BIN)/.installed
 	$(BIN)/muralist generate "$(PROMPT)" $(MODEL_ARGS) $(ARGS)
 
 test: $(BIN)/.installed lint
