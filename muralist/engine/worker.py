@@ -53,7 +53,7 @@ from muralist.models.loading import Model
 from muralist.observability import metrics
 from muralist.queue.lanes import LANE_ORDER
 from muralist.queue.store import Claim, JobStore, NewImage
-from muralist.safety.verdict import Category, Decision, Stage, Verdict, strictest
+from muralist.safety.verdict import Verdict, strictest
 from muralist.storage.objects import ObjectStore
 from muralist.types import GenerationParams, JobStatus, Kind
 
@@ -315,7 +315,7 @@ class Worker:
                 return NewImage(index, done["sha256"], done["key"], params.to_dict(), done["verdict"], parent, name)
         verdicts = [metrics.count_verdict(self.finishing.screen_image(Image.fromarray(pixels)))]
         if claim.prompt_verdict is not None:
-            verdicts.append(_verdict(claim.prompt_verdict))
+            verdicts.append(Verdict.from_dict(claim.prompt_verdict))
         verdict = strictest(verdicts)
         if verdict.blocked:
             self.objects.put(pointer, json.dumps({"key": None, "message": verdict.user_message()}).encode())
@@ -372,18 +372,6 @@ class Worker:
         if self.crash_at == point:
             self.say(f"failpoint {point}: killing this process")
             os.kill(os.getpid(), signal.SIGKILL)
-
-
-def _verdict(data: dict[str, Any]) -> Verdict:
-    """A stored verdict (Verdict.to_dict) back into a Verdict."""
-    return Verdict(
-        Decision(data["decision"]),
-        Category(data["category"]),
-        float(data.get("score", 0.0)),
-        Stage(data.get("stage", Stage.PROMPT.value)),
-        str(data.get("policy_version", "")),
-        tuple(data.get("reasons", ())),
-    )
 
 
 def _preview_url(previews: list[np.ndarray]) -> str | None:
