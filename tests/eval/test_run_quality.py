@@ -29,8 +29,8 @@ def test_a_subset_keeps_each_prompts_seed_and_the_mix_of_kinds(tiny_model, tmp_p
 
     prompts = tmp_path / "prompts.txt"
     prompts.write_text("a cat on red\na dog on blue\ntwo cats on green\na cat above a dog on sky\na fish on sand\n")
-    whole = generate_for(tiny_model, ["a cat on red", "a dog on blue", "two cats on green", "a cat above a dog on sky",
-                                      "a fish on sand"], steps=2, guidance=5.0, sampler=Sampler.DDIM, seed=0)  # fmt: skip
+    lines = prompts.read_text().splitlines()
+    whole = generate_for(tiny_model, lines, steps=2, guidance=5.0, sampler=Sampler.DDIM, seed=0)
     report = run_quality(tiny_model, prompts, steps=2, limit=3, save_images=tmp_path / "kept.npz")
     kept = np.load(tmp_path / "kept.npz")
     assert list(kept["prompts"]) == ["a cat on red", "two cats on green", "a fish on sand"]  # first, middle, last
