@@ -32,7 +32,7 @@ SHEET_PROMPTS = (
     "a spaceship in front of a cobalt backdrop",
 )
 CELL = 128
-LABEL_WIDTH = 300
+LABEL_WIDTH = 360
 
 
 def contact_sheet(model: Model, prompts: tuple[str, ...] = SHEET_PROMPTS, seed: int = 0, steps: int = 30,
