@@ -17,7 +17,7 @@ from typing import Any
 
 class Decision(enum.StrEnum):
     ALLOW = "allow"
-    REVIEW = "review"  # held for a moderator: the prompt is not run / the image is not delivered until approved
+    REVIEW = "review"  # held for a moderator: the images are made but not delivered until approved
     BLOCK = "block"
 
     @property
@@ -67,7 +67,7 @@ _MESSAGES = {
         Stage.IMAGE: "This image was withheld by the content policy ({category}) and will not be delivered.",
     },
     Decision.REVIEW: {
-        Stage.PROMPT: "This prompt is held for review by a moderator ({category}); it will run if approved.",
+        Stage.PROMPT: "This prompt is held for review by a moderator ({category}): its images are held until approved.",
         Stage.IMAGE: "This image is held for review by a moderator ({category}); it is delivered if approved.",
     },
 }
