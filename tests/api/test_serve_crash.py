@@ -116,8 +116,10 @@ def test_nothing_is_lost_when_serve_is_killed(
 
     def submit(k: int) -> str:
         body = {"prompt": f"a cat, take {k}", "seed": 10 * k, "width": 64, "height": 64, "steps": STEPS, "n": N}
-        response = httpx.post(f"{serve.base}/api/v1/generations", json=body, headers=headers, timeout=30)
-        assert response.status_code == 202, response.text
+        # Idempotent: a retry of a request that a dying server accepted but never answered is the same job.
+        retry_safe = {**headers, "Idempotency-Key": f"take-{k}"}
+        response = httpx.post(f"{serve.base}/api/v1/generations", json=body, headers=retry_safe, timeout=30)
+        assert response.status_code in (200, 201, 202), response.text
         return str(response.json()["id"])
 
     def get(job_id: str) -> dict[str, Any]:
@@ -132,12 +134,17 @@ def test_nothing_is_lost_when_serve_is_killed(
     serve.kill()
 
     crashed = serve.start(crash_at="images-written")  # 2: a job's images stored, its completion not recorded
-    c = submit(2)
+    try:
+        c: str | None = submit(2)
+    except httpx.TransportError:
+        # The reclaimed job a or b reached its images first and the failpoint fired before c could be
+        # accepted: the crash this phase is for happened all the same, and c goes to the next server.
+        c = None
     assert crashed.wait(timeout=90) == -signal.SIGKILL
     assert (data / "objects" / "images").is_dir()
-    jobs = [a, b, c]
 
     last = serve.start()  # 3: runs everything to the end
+    jobs = [a, b, c if c is not None else submit(2)]
     try:
         wait_for(lambda: all(get(j)["status"] == "succeeded" for j in jobs), last, "every job",
                  timeout=120)  # fmt: skip
