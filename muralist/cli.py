@@ -215,11 +215,10 @@ def _generate(args: argparse.Namespace) -> int:
         raise UserError(f"--steps must be at least 1, got {args.steps}")
 
     # Load the model only once the cheap checks have passed.
-    from muralist.models.loading import load_model
-    from muralist.models.registry import resolve_model
+    from muralist.models.registry import load_configured
 
     model_name = args.model or settings.default_model
-    model = load_model(resolve_model(model_name, settings), model_name, settings.device, settings.dtype)
+    model = load_configured(model_name, settings)
     kind = Kind.TXT2IMG if init is None else Kind.INPAINT if mask is not None else Kind.IMG2IMG
     width = args.width or (init.size[0] if init is not None else model.default_size)
     height = args.height or (init.size[1] if init is not None else model.default_size)
@@ -303,12 +302,10 @@ def _eval_safety(args: argparse.Namespace) -> int:
 
 def _load_named_model(name: str | None) -> Model:
     from muralist.config import load_settings
-    from muralist.models.loading import load_model
-    from muralist.models.registry import resolve_model
+    from muralist.models.registry import load_configured
 
     settings = load_settings()
-    name = name or settings.default_model
-    return load_model(resolve_model(name, settings), name, settings.device, settings.dtype)
+    return load_configured(name or settings.default_model, settings)
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -354,8 +351,7 @@ def _worker(args: argparse.Namespace) -> int:
 
     from muralist.config import load_settings
     from muralist.engine.worker import Worker
-    from muralist.models.loading import load_model
-    from muralist.models.registry import resolve_model
+    from muralist.models.registry import load_configured
     from muralist.queue.db import database_url
     from muralist.queue.lanes import LaneConfig
     from muralist.queue.store import JobStore
@@ -370,7 +366,7 @@ def _worker(args: argparse.Namespace) -> int:
                           lease_s=settings.lease_seconds, max_attempts=settings.max_attempts)  # fmt: skip
 
     def load(name: str) -> Model:
-        return load_model(resolve_model(name, settings), name, settings.device, settings.dtype)
+        return load_configured(name, settings)
 
     # Safety post-filter, watermark and C2PA, as in `muralist serve` (issue 6): the same store, the same images.
     from muralist.engine.worker import Finishing

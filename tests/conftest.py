@@ -54,6 +54,13 @@ def tiny_model(tiny_sd: Path):  # noqa: ANN201 - muralist.models.loading.Model
     return load_model(tiny_sd, "tiny")
 
 
+@pytest.fixture(scope="session")
+def frozen_tiny_model(tiny_sd: Path):  # noqa: ANN201 - the same model, its UNet traced and frozen
+    from muralist.models.loading import load_model
+
+    return load_model(tiny_sd, "tiny", freeze=True)
+
+
 @pytest.fixture(autouse=True)
 def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test writes its data (checkpoints, objects) into its own temporary folder."""

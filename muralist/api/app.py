@@ -102,14 +102,14 @@ def _start_worker(state: AppState) -> Callable[[], None]:
     """A worker thread on this process's store (its events reach SSE directly); returns its stop."""
     from muralist.engine.worker import Finishing, Worker
     from muralist.finishing.finish import identity_from_settings
-    from muralist.models.loading import Model, load_model
-    from muralist.models.registry import resolve_model
+    from muralist.models.loading import Model
+    from muralist.models.registry import load_configured
     from muralist.safety.image_filter import screen_image
 
     settings = state.settings
 
     def load(name: str) -> Model:
-        return load_model(resolve_model(name, settings), name, settings.device, settings.dtype)
+        return load_configured(name, settings)
 
     finishing = Finishing(identity_from_settings(settings), screen_image, settings.png_prompt)
     worker = Worker(state.store, state.objects, load, slots=settings.serve_slots, poll_s=0.2,

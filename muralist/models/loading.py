@@ -20,6 +20,7 @@ import torch
 
 from muralist.engine.samplers import NoiseSchedule
 from muralist.errors import ModelError
+from muralist.models.frozen import FrozenUNet
 from muralist.models.text_encoders import TextEncoder, load_text_encoder
 
 # Never reach for a hub: every model is a local directory.
@@ -89,8 +90,12 @@ def read_model_index(directory: Path) -> dict[str, Any]:
     return index
 
 
-def load_model(directory: Path, name: str | None = None, device: str = "cpu", dtype: str = "float32") -> Model:
-    """Load every component of a diffusers-format SD directory onto `device` in `dtype`."""
+def load_model(directory: Path, name: str | None = None, device: str = "cpu", dtype: str = "float32",
+               freeze: bool = False) -> Model:  # fmt: skip
+    """Load every component of a diffusers-format SD directory onto `device` in `dtype`.
+
+    `freeze`: run the UNet as a TorchScript graph traced on first use (models/frozen.py).
+    """
     from diffusers import AutoencoderKL, UNet2DConditionModel
 
     _quiet_libraries()
@@ -132,7 +137,7 @@ def load_model(directory: Path, name: str | None = None, device: str = "cpu", dt
         name=name or str(directory),
         directory=directory,
         text_encoder=text_encoder,
-        unet=unet,
+        unet=FrozenUNet(unet) if freeze else unet,
         vae=vae,
         noise_schedule=noise,
         vae_scale_factor=2 ** (len(vae.config.block_out_channels) - 1),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from muralist.config import Settings
 from muralist.errors import ModelError
+from muralist.models.loading import Model, load_model
 
 BUILTIN_NAME = "builtin"
 BUILTIN_DIR = Path(__file__).parent / "builtin"
@@ -34,3 +35,9 @@ def resolve_model(name_or_dir: str, settings: Settings) -> Path:
     raise ModelError(
         f"unknown model {name_or_dir!r}: it is neither a registered name ({', '.join(known)}) nor an existing directory"
     )
+
+
+def load_configured(name: str, settings: Settings) -> Model:
+    """Load a model by name on the configured device, dtype and UNet mode."""
+    freeze = settings.freeze_unet and settings.device == "cpu"
+    return load_model(resolve_model(name, settings), name, settings.device, settings.dtype, freeze)

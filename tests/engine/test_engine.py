@@ -53,7 +53,9 @@ MIXED = {
 }
 
 
-def test_a_request_in_a_busy_mixed_batch_gives_the_image_it_gives_alone(tiny_model) -> None:  # noqa: ANN001
+@pytest.mark.parametrize("unet", ["eager", "frozen"])
+def test_a_request_in_a_busy_mixed_batch_gives_the_image_it_gives_alone(unet: str, request) -> None:  # noqa: ANN001
+    tiny_model = request.getfixturevalue("tiny_model" if unet == "eager" else "frozen_tiny_model")
     recorder = Recorder()
     engine = Engine({"tiny": tiny_model}, max_batch=8, on_event=recorder, preview_every=0)
     names = list(MIXED)
