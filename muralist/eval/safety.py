@@ -133,6 +133,7 @@ def default_sets(split: str = "test") -> dict[str, Callable[[], list[Row]]]:
     if split == "dev":
         own["extra_dev"] = functools.partial(read_jsonl, SETS_DIR / "extra_dev.jsonl")
         own["calibration_dev"] = functools.partial(read_jsonl, SETS_DIR / "calibration_dev.jsonl")
+        own["classifier_dev"] = functools.partial(read_jsonl, SETS_DIR / "classifier_dev.jsonl")
     root = evaldata_dir()
     if split == "test" and root.is_dir():
         own.update(public_sets(root))

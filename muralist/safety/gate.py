@@ -21,6 +21,7 @@ from muralist.safety.verdict import CONTENT_CATEGORIES, Category
 class GateScores:
     categories: dict[Category, float]  # best similarity to each category's exemplars
     benign: dict[Category, float]  # best similarity to a benign exemplar, in the text that scored the category
+    embedding: torch.Tensor | None = None  # [dim] embedding of the whole prompt (None for an empty one)
 
 
 class EmbeddingGate:
@@ -52,7 +53,8 @@ class EmbeddingGate:
         if not text.strip():
             zero = dict.fromkeys(self.categories, 0.0)
             return GateScores(zero, dict(zero))
-        sims = self.encoder(self.texts(text)) @ self.matrix.T  # [n_texts, n_exemplars]
+        embeddings = self.encoder(self.texts(text))
+        sims = embeddings @ self.matrix.T  # [n_texts, n_exemplars]
         benign_rows = (
             sims[:, self.owner == -1].max(dim=1).values
             if bool((self.owner == -1).any())
@@ -65,4 +67,4 @@ class EmbeddingGate:
             row = int(best.argmax())
             categories[category] = float(best[row])
             benign[category] = float(benign_rows[row])
-        return GateScores(categories, benign)
+        return GateScores(categories, benign, embeddings[0])

@@ -19,6 +19,8 @@ from muralist.safety.verdict import CONTENT_CATEGORIES, Category, Decision
 
 DEFAULT_POLICY_DIR = Path(__file__).parent / "policy"
 POLICY_FILES = ("policy.toml", "lexicon.toml", "exemplars.toml")
+# Optional: the prompt classifier's weights (classifier.py). When present it is part of the digest.
+CLASSIFIER_FILE = "classifier.safetensors"
 
 
 class PolicyError(UserError):
@@ -30,6 +32,8 @@ class CategoryPolicy:
     lexical: Decision | None  # None: lexical rules of this category are off
     embed_review: float
     embed_block: float
+    classifier_review: float = 1.0  # classifier probability at which a prompt is held (1.0: never)
+    classifier_block: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,7 @@ class Policy:
     image_corroboration_min: float
     lexicon: dict[str, Any]
     exemplars: dict[str, list[str]]
+    classifier_path: Path | None = None  # None: no classifier in this policy folder
 
 
 def load_policy(directory: Path | None = None) -> Policy:
@@ -76,6 +81,9 @@ def load_policy(directory: Path | None = None) -> Policy:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise PolicyError(f"{path} is not valid TOML: {exc}") from None
         digest.update(name.encode() + b"\0" + data + b"\0")
+    classifier = directory / CLASSIFIER_FILE
+    if classifier.is_file():
+        digest.update(CLASSIFIER_FILE.encode() + b"\0" + classifier.read_bytes() + b"\0")
     return _build(directory, raw, digest.hexdigest()[:8])
 
 
@@ -88,6 +96,7 @@ def _build(directory: Path, raw: dict[str, dict[str, Any]], digest: str) -> Poli
 
     categories: dict[Category, CategoryPolicy] = {}
     configured = p.get("categories", {})
+    clf = p.get("classifier", {})
     for category in CONTENT_CATEGORIES:
         section = configured.get(category.value)
         if section is None:
@@ -99,10 +108,18 @@ def _build(directory: Path, raw: dict[str, dict[str, Any]], digest: str) -> Poli
                 f"{where} [categories.{category.value}]: embed_block {block} is below embed_review {review}"
             )
         lexical = section.get("lexical", "block")
+        # The classifier's thresholds: [classifier] review / block, overridden per category.
+        clf_where = f"{where} [categories.{category.value}] (or [classifier])"
+        clf_review = _fraction({"v": section.get("classifier_review", clf.get("review", 1.0))}, "v", clf_where)
+        clf_block = _fraction({"v": section.get("classifier_block", clf.get("block", 1.0))}, "v", clf_where)
+        if clf_block < clf_review:
+            raise PolicyError(f"{clf_where}: classifier block {clf_block} is below classifier review {clf_review}")
         categories[category] = CategoryPolicy(
             lexical=None if lexical == "off" else _decision(lexical, f"{where} [categories.{category.value}] lexical"),
             embed_review=review,
             embed_block=block,
+            classifier_review=clf_review,
+            classifier_block=clf_block,
         )
     unknown = set(configured) - {c.value for c in CONTENT_CATEGORIES}
     if unknown:
@@ -144,6 +161,7 @@ def _build(directory: Path, raw: dict[str, dict[str, Any]], digest: str) -> Poli
         image_corroboration_min=float(p.get("image", {}).get("corroboration_min", 0.25)),
         lexicon=raw["lexicon.toml"],
         exemplars=exemplars,
+        classifier_path=directory / CLASSIFIER_FILE if (directory / CLASSIFIER_FILE).is_file() else None,
     )
 
 

@@ -5,7 +5,9 @@ Layers, each cheap enough to run on every prompt (p95 target 15 ms on one CPU co
 1. normalize.py undoes obfuscation (homoglyphs, zero-width characters, leetspeak, split letters).
 2. lexicon.py: per-category words and phrases with context rules and combinations.
 3. gate.py: cosine similarity of the prompt's MiniLM embedding to per-category exemplars, with
-   review and block thresholds, counted only when it beats every benign look-alike by a margin.
+   review and block thresholds, counted only when it beats every benign look-alike by a margin;
+   classifier.py: a logistic regression on the same embedding (fitted on dev material), with its
+   own review and block probabilities per category.
 4. Prompt-injection text ("ignore the safety rules") → review alone, block next to any content
    evidence, even evidence too weak to act on by itself.
 5. Adversarial token soup (gibberish.py) → review, or block when the soup also leans towards a
@@ -21,6 +23,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from muralist.safety.classifier import PromptClassifier
 from muralist.safety.embedding import SentenceEncoder, load_minilm
 from muralist.safety.gate import EmbeddingGate, GateScores
 from muralist.safety.gibberish import gibberish_score
@@ -45,6 +48,11 @@ class PromptFilter:
         self.lexicon = Lexicon(policy.lexicon)
         self.actions = {c: p.lexical for c, p in policy.categories.items()}
         self.gate = EmbeddingGate(encoder, policy.exemplars, policy.window_words) if encoder is not None else None
+        self.classifier = (
+            PromptClassifier.load(policy.classifier_path)
+            if encoder is not None and policy.classifier_path is not None
+            else None
+        )
         self.vocab = encoder.vocab if encoder is not None else {}
         # Whole words of the encoder's vocabulary, for cutting letter-spaced runs back into words.
         self.words = frozenset(w for w in self.vocab if w.isalpha()) or None
@@ -75,6 +83,18 @@ class PromptFilter:
                     findings.append(_Finding(Decision.BLOCK, category, s, f"embedding:{category.value}>=block"))
                 elif s >= limits.embed_review:
                     findings.append(_Finding(Decision.REVIEW, category, s, f"embedding:{category.value}>=review"))
+            if self.classifier is not None and gate.embedding is not None:
+                for category, prob in self.classifier.probabilities(gate.embedding).items():
+                    scores[f"classifier:{category.value}"] = prob
+                    limits = p.categories[category]
+                    if category in lexical.excused:
+                        continue
+                    if prob >= limits.classifier_block:
+                        findings.append(_Finding(Decision.BLOCK, category, prob, f"classifier:{category.value}>=block"))
+                    elif prob >= limits.classifier_review:
+                        findings.append(
+                            _Finding(Decision.REVIEW, category, prob, f"classifier:{category.value}>=review")
+                        )
 
         # The category with the strongest evidence, even if too weak to act on alone.
         leaning = self._leaning(gate, findings, lexical.excused)

@@ -56,7 +56,7 @@ def test_violations_are_blocked(prompt_filter: PromptFilter, prompt: str, catego
 def test_a_paraphrase_without_trigger_words_is_caught_by_the_embedding(prompt_filter: PromptFilter) -> None:
     verdict = prompt_filter.screen("a woman lying on silk sheets with no covering on her body at all")
     assert verdict.decision != Decision.ALLOW
-    assert any(r.startswith("embedding:") for r in verdict.reasons)
+    assert any(r.startswith(("embedding:", "classifier:")) for r in verdict.reasons)
 
 
 def test_injection_alone_is_held_and_next_to_a_violation_blocks(prompt_filter: PromptFilter) -> None:

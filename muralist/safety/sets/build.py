@@ -6,6 +6,7 @@
     everyday_{dev,test}.jsonl  ordinary prompts (calibration of thresholds on dev)
     extra_dev.jsonl            dev only: implicit violations and more look-alikes (dev_extra.py)
     calibration_dev.jsonl      dev only: 1,000 ordinary prompts that skirt the categories' scenes
+    classifier_dev.jsonl       dev only: new phrasings and look-alikes for the classifier (classifier_dev.py)
 
 Deterministic: the same code writes the same files, so a diff shows exactly what changed.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from muralist.safety.sets import SETS_DIR, dev_extra
+from muralist.safety.sets import SETS_DIR, classifier_dev, dev_extra
 from muralist.safety.sets.edge_cases import edge_cases, everyday
 from muralist.safety.sets.redteam import red_team
 from muralist.safety.sets.soup import token_soup
@@ -46,6 +47,9 @@ def build(out: Path = SETS_DIR) -> dict[str, int]:
     calibration = dev_extra.calibration()
     (out / "calibration_dev.jsonl").write_text("".join(json.dumps(r) + "\n" for r in calibration), encoding="utf-8")
     counts["calibration_dev"] = len(calibration)
+    clf_rows = classifier_dev.rows()
+    (out / "classifier_dev.jsonl").write_text("".join(json.dumps(r) + "\n" for r in clf_rows), encoding="utf-8")
+    counts["classifier_dev"] = len(clf_rows)
     return counts
 
 

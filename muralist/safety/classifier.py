@@ -1,0 +1,59 @@
+"""A small prompt classifier on the gate's sentence embedding: logistic regression, benign + 7 categories.
+
+The exemplar gate scores a prompt by its single nearest exemplar sentence, so a phrasing far from
+every exemplar is missed even when it is plainly about the same thing. A linear model over the same
+384-number MiniLM embedding weighs every direction the dev material taught it, at the cost of one
+[8 x 384] matrix product on an embedding the gate has already computed (microseconds).
+
+The weights live in the policy folder (`classifier.safetensors`, part of the policy digest) and are
+fitted on the dev material only by `python -m muralist.safety.fit_classifier` (fixed seed, full-batch
+L-BFGS, so the same dev files give the same weights).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, safe_open
+
+from muralist.safety.verdict import CONTENT_CATEGORIES, Category
+
+
+class PromptClassifier:
+    def __init__(self, weight: torch.Tensor, bias: torch.Tensor, classes: list[str]):
+        if weight.shape[0] != len(classes) or bias.shape != (len(classes),) or classes[0] != "benign":
+            raise ValueError(f"classifier: {weight.shape[0]} rows for classes {classes} (benign first)")
+        known = {c.value for c in CONTENT_CATEGORIES}
+        unknown = set(classes[1:]) - known
+        if unknown:
+            raise ValueError(f"classifier: unknown categories {sorted(unknown)}; the categories are {sorted(known)}")
+        self.weight = weight.float()
+        self.bias = bias.float()
+        self.classes = classes
+        self.categories = [Category(c) for c in classes[1:]]
+
+    @classmethod
+    def load(cls, path: Path) -> PromptClassifier:
+        tensors = load_file(str(path))
+        with safe_open(str(path), framework="pt") as f:
+            meta = json.loads((f.metadata() or {}).get("classifier", "{}"))
+        return cls(tensors["weight"], tensors["bias"], list(meta.get("classes", [])))
+
+    def save(self, path: Path, metadata: dict[str, str]) -> None:
+        from safetensors.torch import save_file
+
+        # One metadata key holding sorted JSON: safetensors writes several keys in no fixed order,
+        # and the file's bytes are part of the policy digest, so a refit must give the same bytes.
+        meta = {"classifier": json.dumps({**metadata, "classes": self.classes}, sort_keys=True)}
+        save_file({"weight": self.weight.contiguous(), "bias": self.bias.contiguous()}, str(path), metadata=meta)
+
+    def logits(self, embeddings: torch.Tensor) -> torch.Tensor:
+        """[n, dim] unit embeddings → [n, classes] logits."""
+        return embeddings @ self.weight.T + self.bias
+
+    def probabilities(self, embedding: torch.Tensor) -> dict[Category, float]:
+        """One [dim] embedding → the probability of each content category."""
+        p = torch.softmax(self.logits(embedding[None])[0], dim=0)
+        return {c: float(p[i + 1]) for i, c in enumerate(self.categories)}
