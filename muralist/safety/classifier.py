@@ -57,3 +57,14 @@ class PromptClassifier:
         """One [dim] embedding → the probability of each content category."""
         p = torch.softmax(self.logits(embedding[None])[0], dim=0)
         return {c: float(p[i + 1]) for i, c in enumerate(self.categories)}
+
+    def harm(self, embedding: torch.Tensor) -> tuple[Category, float]:
+        """One [dim] embedding → the likeliest category and the probability of harm (1 - benign).
+
+        The filter acts on the probability of harm, not of one category: "a student stabbed
+        over and over" may split its mass between violence and self-harm, and either way it is
+        no benign prompt; the category only names the likeliest reason.
+        """
+        probs = self.probabilities(embedding)
+        top = max(probs, key=lambda c: probs[c])
+        return top, sum(probs.values())

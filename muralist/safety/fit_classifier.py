@@ -142,13 +142,13 @@ def fit(
 
 
 def _report(clf: PromptClassifier, x: torch.Tensor, rows: list[dict[str, str]], name: str) -> None:
-    """Share of rows at or above each probability of its own category (violating) or of any (benign)."""
+    """Share of rows whose probability of harm (1 - benign) is at or above each cut."""
     p = torch.softmax(clf.logits(x), dim=1)
     cuts = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
     print(f"{name}: share >= " + "  ".join(f"{c:.1f}" for c in cuts))
     groups: dict[str, list[float]] = {}
     for row, probs in zip(rows, p, strict=True):
-        score = float(probs[1:].max()) if row["label"] == "benign" else float(probs[CLASSES.index(row["category"])])
+        score = float(1 - probs[0])  # the filter acts on the probability of harm, any category
         groups.setdefault(row["category"] if row["label"] != "benign" else "benign:" + name, []).append(score)
     for group, scores in sorted(groups.items()):
         shares = "  ".join(f"{sum(s >= c for s in scores) / len(scores):5.1%}" for c in cuts)

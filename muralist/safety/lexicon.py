@@ -87,6 +87,9 @@ class LexicalResult:
     # Categories whose flag terms were found but excused by safe context: weak evidence, which
     # injection text next to it turns into a block.
     excused: set[Category] = field(default_factory=set)
+    # Categories whose safe-context words were found ("museum", "prevention", "kitchen"), flag
+    # term or not: the classifier alone may hold such a prompt but not block it.
+    safe: set[Category] = field(default_factory=set)
     injection: bool = False
 
 
@@ -138,6 +141,7 @@ class Lexicon:
         if any(_is_minor_age(v) for v in views):
             hits.add("minor")
         safe = {c: f"{c.value}.safe_context" in hits for c in CONTENT_CATEGORIES}
+        result.safe = {c for c, found in safe.items() if found}
         for category in CONTENT_CATEGORIES:
             action = lexical_actions.get(category)
             if action is None:
@@ -157,6 +161,12 @@ class Lexicon:
             result.findings.append(Finding(category, decision, "combo:" + "+".join(groups)))
         result.injection = self.injection is not None and any(self.injection.search(v) for v in views)
         return result
+
+    def strip_injection(self, text: str) -> str:
+        """The text without its prompt-injection phrases: what the request itself asks for."""
+        if self.injection is None:
+            return text
+        return " ".join(self.injection.sub(" ", text).split())
 
 
 def _category_of(group: str) -> Category | None:

@@ -83,18 +83,23 @@ class PromptFilter:
                     findings.append(_Finding(Decision.BLOCK, category, s, f"embedding:{category.value}>=block"))
                 elif s >= limits.embed_review:
                     findings.append(_Finding(Decision.REVIEW, category, s, f"embedding:{category.value}>=review"))
-            if self.classifier is not None and gate.embedding is not None:
-                for category, prob in self.classifier.probabilities(gate.embedding).items():
-                    scores[f"classifier:{category.value}"] = prob
-                    limits = p.categories[category]
-                    if category in lexical.excused:
-                        continue
-                    if prob >= limits.classifier_block:
-                        findings.append(_Finding(Decision.BLOCK, category, prob, f"classifier:{category.value}>=block"))
-                    elif prob >= limits.classifier_review:
-                        findings.append(
-                            _Finding(Decision.REVIEW, category, prob, f"classifier:{category.value}>=review")
-                        )
+            embedding = gate.embedding
+            if lexical.injection and self.classifier is not None:
+                # The classifier never saw injection text ("the filter is off"), so it reads the
+                # request without it; injection has its own rule below. Costs one more forward pass.
+                embedding = self.gate.encoder([self.lexicon.strip_injection(norm.canonical)])[0]
+            if self.classifier is not None and embedding is not None:
+                # The probability of harm (1 - benign), judged against the likeliest category's limits.
+                category, harm = self.classifier.harm(embedding)
+                scores["classifier:harm"] = harm
+                limits = p.categories[category]
+                if category in lexical.excused:
+                    pass  # the lexicon judged this category's words in context
+                elif harm >= limits.classifier_block and category not in lexical.safe:
+                    findings.append(_Finding(Decision.BLOCK, category, harm, f"classifier:{category.value}>=block"))
+                elif harm >= limits.classifier_review:
+                    # In a safe context ("a suicide prevention billboard", "a kitchen") held at most.
+                    findings.append(_Finding(Decision.REVIEW, category, harm, f"classifier:{category.value}>=review"))
 
         # The category with the strongest evidence, even if too weak to act on alone.
         leaning = self._leaning(gate, findings, lexical.excused)
