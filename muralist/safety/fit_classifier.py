@@ -144,8 +144,8 @@ def fit(
 def _report(clf: PromptClassifier, x: torch.Tensor, rows: list[dict[str, str]], name: str) -> None:
     """Share of rows whose probability of harm (1 - benign) is at or above each cut."""
     p = torch.softmax(clf.logits(x), dim=1)
-    cuts = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
-    print(f"{name}: share >= " + "  ".join(f"{c:.1f}" for c in cuts))
+    cuts = (0.3, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9)
+    print(f"{name}: share >= " + "  ".join(f"{c:.2f}" for c in cuts))
     groups: dict[str, list[float]] = {}
     for row, probs in zip(rows, p, strict=True):
         score = float(1 - probs[0])  # the filter acts on the probability of harm, any category
