@@ -107,9 +107,9 @@ def _parser() -> argparse.ArgumentParser:
     ev.set_defaults(handler=_eval)
 
     bench = commands.add_parser("bench", help="measure the engine on this machine")
-    bench.add_argument("what", choices=["engine", "generate", "queue", "watermark"],
-                       help="engine: batching on this machine; generate: one request's latency; queue: the lane "
-                            "policy; watermark: recovery and PSNR")  # fmt: skip
+    bench.add_argument("what", choices=["engine", "generate", "unet", "queue", "watermark"],
+                       help="engine: batching on this machine; generate: one request's latency; unet: cost per row "
+                            "by batch size; queue: the lane policy; watermark: recovery and PSNR")  # fmt: skip
     bench.add_argument("--model", default=None, help="registered model name or directory (default: settings)")
     bench.add_argument("--requests", type=int, default=12, help="requests per run (each of --images images)")
     bench.add_argument("--images", type=int, default=4)
@@ -317,6 +317,8 @@ def _bench(args: argparse.Namespace) -> int:
         return _bench_watermark(args)
     if args.what == "generate":
         return _bench_generate(args)
+    if args.what == "unet":
+        return _bench_unet(args)
     try:
         loads = tuple(float(x) for x in args.loads.split(","))
     except ValueError:
@@ -326,6 +328,16 @@ def _bench(args: argparse.Namespace) -> int:
     text = json.dumps(figures, indent=2)
     print(text)
     _remember_bench(text)  # `muralist plan` reads it (issue 10)
+    if args.json:
+        args.json.write_text(text + "\n")
+    return 0
+
+
+def _bench_unet(args: argparse.Namespace) -> int:
+    from muralist.engine.bench_unet import bench_unet
+
+    text = json.dumps(bench_unet(_load_named_model(args.model)), indent=2)
+    print(text)
     if args.json:
         args.json.write_text(text + "\n")
     return 0

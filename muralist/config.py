@@ -34,8 +34,8 @@ class Settings(BaseSettings):
     # Full precision by default: on the CPU half precision is slow and changes the pixels.
     dtype: Dtype = "float32"
     # Trace and freeze the UNet with TorchScript on the CPU (muralist/models/frozen.py): the same images,
-    # each step about 30 % faster. False: the eager diffusers module. CUDA always runs the eager module
-    # (freezing is measured on the CPU only).
+    # each step 4-25 % faster (`muralist bench unet`). False: the eager diffusers module. CUDA always
+    # runs the eager module (freezing is measured on the CPU only).
     freeze_unet: bool = True
     default_model: str = "builtin"
     # Step-level checkpoints: every N denoising steps (0 = never), under data_dir/objects.

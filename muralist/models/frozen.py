@@ -2,9 +2,11 @@
 
 On the CPU a diffusers UNet spends a quarter of each call in Python and in unfused operations.
 `torch.jit.trace` records one call as a graph; `torch.jit.freeze` folds the weights into it and
-`optimize_for_inference` prepacks the convolutions for oneDNN. On this project's 2-core CPU the
-built-in UNet's batch-8 call goes from about 111 ms to 79 ms; outputs differ from eager by about
-1e-6 (far below one level of 255 after decoding).
+`optimize_for_inference` prepacks the convolutions for oneDNN. On this project's 2-core CPU
+(`muralist bench unet`, quiet machine) the built-in UNet's calls get 4-25 % faster (most at small
+batches, where Python overhead weighs most; on a busy machine the gain was 30 %), and a whole
+4-image request 8-19 % faster (`muralist bench generate`). Outputs differ from eager by about 1e-6,
+far below one level of 255 after decoding.
 
 A trace is specific to the shapes that steer Python branches inside diffusers: the latent height
 and width, the text length and the dtype. The batch size is not one of them (the graph reads it
@@ -13,8 +15,8 @@ such key, made on first use (about 1 s on the CPU), and falls back to the eager 
 cannot trace faithfully (a text attention mask, which only mixed-length batches need).
 
 PyTorch 2.13 marks TorchScript deprecated in favour of `torch.compile`. We measured both on the
-built-in model: `torch.compile` (inductor) made a step about 10 % faster after an 87 s compile,
-freezing about 30 % after 1 s. Set `freeze_unet = false` to run the eager module.
+built-in model: `torch.compile` (inductor) made a step about 10 % faster after an 87 s compile;
+freezing gives as much or more after 1 s. Set `freeze_unet = false` to run the eager module.
 """
 
 from __future__ import annotations

@@ -25,3 +25,15 @@ def test_bench_generate_reports_request_and_upscale_times(tiny_model) -> None:  
     assert figures["images"] == 2 and figures["steps"] == 2
     assert 0 < figures["request_seconds_min"] <= figures["request_seconds_median"] <= figures["request_seconds_max"]
     assert figures["upscaler"] == "lanczos" and figures["upscaled_size"] == 4 * figures["size"]
+
+
+def test_bench_unet_reports_cost_per_row_for_both_modes(frozen_tiny_model) -> None:  # noqa: ANN001
+    from muralist.engine.bench_unet import bench_unet
+
+    figures = bench_unet(frozen_tiny_model, batches=(1, 8), rows_per_size=8)
+    assert set(figures["batches"]) == {"1", "8"}
+    for row in figures["batches"].values():
+        assert row["eager_call_ms"] > 0 and row["frozen_call_ms"] > 0
+    eight = figures["batches"]["8"]
+    assert eight["frozen_ms_per_row"] == round(eight["frozen_call_ms"] / 8, 2)
+    assert figures["batching_ceiling_vs_one_request"] >= 1.0
