@@ -63,6 +63,10 @@ class Policy:
     lexicon: dict[str, Any]
     exemplars: dict[str, list[str]]
     classifier_path: Path | None = None  # None: no classifier in this policy folder
+    # With a classifier: the probability of harm an embedding-gate finding needs to stand. Below
+    # `gate_block_harm` the gate can at most hold a prompt; below `gate_review_harm` it is not evidence.
+    gate_block_harm: float = 0.0
+    gate_review_harm: float = 0.0
 
 
 def load_policy(directory: Path | None = None) -> Policy:
@@ -162,6 +166,10 @@ def _build(directory: Path, raw: dict[str, dict[str, Any]], digest: str) -> Poli
         lexicon=raw["lexicon.toml"],
         exemplars=exemplars,
         classifier_path=directory / CLASSIFIER_FILE if (directory / CLASSIFIER_FILE).is_file() else None,
+        gate_block_harm=_fraction({"v": clf.get("gate_block_harm", 0.0)}, "v", f"{where} [classifier] gate_block_harm"),
+        gate_review_harm=_fraction(
+            {"v": clf.get("gate_review_harm", 0.0)}, "v", f"{where} [classifier] gate_review_harm"
+        ),
     )
 
 

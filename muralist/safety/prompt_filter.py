@@ -72,17 +72,7 @@ class PromptFilter:
         # A lexical block is final; the embedding would only cost time.
         if self.gate is not None and not any(f.decision == Decision.BLOCK for f in findings):
             gate = self.gate.score(norm.canonical)
-            for category, s in gate.categories.items():
-                scores[category.value] = s
-                limits = p.categories[category]
-                if category in lexical.excused:
-                    continue  # the lexicon judged this category's words in context ("nude" in a life class)
-                if s - gate.benign[category] < p.benign_margin:
-                    continue  # a benign look-alike is nearly as close: not evidence
-                if s >= limits.embed_block:
-                    findings.append(_Finding(Decision.BLOCK, category, s, f"embedding:{category.value}>=block"))
-                elif s >= limits.embed_review:
-                    findings.append(_Finding(Decision.REVIEW, category, s, f"embedding:{category.value}>=review"))
+            harm: float | None = None
             embedding = gate.embedding
             if lexical.injection and self.classifier is not None:
                 # The classifier never saw injection text ("the filter is off"), so it reads the
@@ -100,6 +90,19 @@ class PromptFilter:
                 elif harm >= limits.classifier_review:
                     # In a safe context ("a suicide prevention billboard", "a kitchen") held at most.
                     findings.append(_Finding(Decision.REVIEW, category, harm, f"classifier:{category.value}>=review"))
+            for category, s in gate.categories.items():
+                scores[category.value] = s
+                limits = p.categories[category]
+                if category in lexical.excused:
+                    continue  # the lexicon judged this category's words in context ("nude" in a life class)
+                if s - gate.benign[category] < p.benign_margin:
+                    continue  # a benign look-alike is nearly as close: not evidence
+                if harm is not None and harm < p.gate_review_harm:
+                    continue  # the nearest exemplar shares the subject, the classifier reads no harm
+                if s >= limits.embed_block and (harm is None or harm >= p.gate_block_harm):
+                    findings.append(_Finding(Decision.BLOCK, category, s, f"embedding:{category.value}>=block"))
+                elif s >= limits.embed_review:
+                    findings.append(_Finding(Decision.REVIEW, category, s, f"embedding:{category.value}>=review"))
 
         # The category with the strongest evidence, even if too weak to act on alone.
         leaning = self._leaning(gate, findings, lexical.excused)
