@@ -228,6 +228,9 @@ def _generate(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else secrets.randbelow(MAX_SEED - MAX_IMAGES)
     if args.seed is None:
         print(f"seed: {seed}", file=sys.stderr)
+    read_as = model.text_encoder.read(args.prompt)
+    if read_as != args.prompt:
+        print(f"the model knows a closed vocabulary and reads the prompt as: {read_as}", file=sys.stderr)
     params = GenerationParams(
         prompt=args.prompt,
         negative_prompt=args.negative,

