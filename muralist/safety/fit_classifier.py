@@ -6,13 +6,18 @@ must not learn "no restrictions" as a content category), extra_dev, classifier_d
 this), the policy's exemplar sentences, and as benign everyday_dev, edge_dev, calibration_dev and
 the benign exemplars. Each text is embedded as the filter embeds it: normalised, then MiniLM int8.
 
-Multinomial logistic regression, L2-regularised, class-balanced, full-batch L-BFGS from zeros
-(deterministic; the seed fixes only torch's global state). Writes policy/classifier.safetensors.
+The head (`--head`): `mlp` (the default and the shipped one) is one hidden layer of 256 GELU units,
+input dropout 0.3, AdamW with weight decay 0.1, 300 full-batch steps from a seeded start; `linear`
+is a multinomial logistic regression, L2-regularised, full-batch L-BFGS from zeros. Both are
+class-balanced with benign rows weighted more, and deterministic on one thread (a refit of the same
+files gives the same bytes). Writes policy/classifier.safetensors.
 
 `--validate` fits instead on half of every dev word list (subjects, acts, exemplars, hand-written
 prompts) and reports on the other half, plus on benign dev sets it did not train on (everyday_dev,
 edge_dev): how well the classifier does on phrasings it never saw, which is what the test split
-asks of it. The thresholds in policy.toml were chosen from that report.
+asks of it, and then runs the whole filter (lexicon, gate, classifier, injection and soup rules),
+with the half-fitted classifier in a copy of the policy folder, over the held-out half with its
+injection-suffixed forms. The thresholds in policy.toml were chosen from that report.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
+import tempfile
 import tomllib
 from pathlib import Path
 from typing import TypeVar
@@ -29,18 +36,20 @@ import torch
 from muralist.safety.classifier import PromptClassifier
 from muralist.safety.embedding import SentenceEncoder, load_minilm
 from muralist.safety.normalize import normalize
-from muralist.safety.policy import CLASSIFIER_FILE, DEFAULT_POLICY_DIR
+from muralist.safety.policy import CLASSIFIER_FILE, DEFAULT_POLICY_DIR, load_policy
+from muralist.safety.prompt_filter import PromptFilter
 from muralist.safety.sets import SETS_DIR, classifier_dev
 from muralist.safety.sets.edge_cases import DOMAINS, EVERYDAY_ACTIONS, EVERYDAY_PLACES, EVERYDAY_SUBJECTS, STYLE_TAGS
 from muralist.safety.sets.obfuscate import OBFUSCATIONS
-from muralist.safety.sets.redteam import CATEGORIES, STYLES
-from muralist.safety.verdict import CONTENT_CATEGORIES
+from muralist.safety.sets.redteam import CATEGORIES, INJECTIONS, STYLES, split_half
+from muralist.safety.verdict import CONTENT_CATEGORIES, Decision
 
 T = TypeVar("T")
 CLASSES = ["benign"] + [c.value for c in CONTENT_CATEGORIES]
 SEED = 7
 L2 = 3e-5
 BENIGN_WEIGHT = 3.0  # how much more a benign row weighs than a violating one, after class balancing
+HIDDEN, DROPOUT, WEIGHT_DECAY, STEPS, LEARNING_RATE = 256, 0.3, 0.1, 300, 3e-3  # the mlp head
 
 
 def _jsonl(name: str) -> list[dict[str, str]]:
@@ -119,14 +128,40 @@ def targets(rows: list[dict[str, str]]) -> torch.Tensor:
     return torch.tensor([0 if r["label"] == "benign" else CLASSES.index(r["category"]) for r in rows])
 
 
-def fit(
-    x: torch.Tensor, y: torch.Tensor, l2: float = L2, benign_weight: float = BENIGN_WEIGHT, seed: int = SEED
-) -> PromptClassifier:
-    torch.manual_seed(seed)
-    k, d = len(CLASSES), x.shape[1]
+def _class_weight(y: torch.Tensor, benign_weight: float) -> torch.Tensor:
+    k = len(CLASSES)
     counts = torch.bincount(y, minlength=k).float().clamp(min=1)
     class_weight = counts.sum() / (k * counts)  # each class weighs the same in the loss ...
     class_weight[0] *= benign_weight  # ... except benign, which may weigh more
+    return class_weight
+
+
+def fit(x: torch.Tensor, y: torch.Tensor, head: str = "mlp", l2: float = L2, benign_weight: float = BENIGN_WEIGHT,
+        seed: int = SEED) -> PromptClassifier:  # fmt: skip
+    return fit_mlp(x, y, benign_weight, seed) if head == "mlp" else fit_linear(x, y, l2, benign_weight, seed)
+
+
+def fit_mlp(
+    x: torch.Tensor, y: torch.Tensor, benign_weight: float = BENIGN_WEIGHT, seed: int = SEED
+) -> PromptClassifier:
+    torch.manual_seed(seed)
+    class_weight = _class_weight(y, benign_weight)
+    hidden, out = torch.nn.Linear(x.shape[1], HIDDEN), torch.nn.Linear(HIDDEN, len(CLASSES))
+    opt = torch.optim.AdamW([*hidden.parameters(), *out.parameters()], lr=LEARNING_RATE, weight_decay=WEIGHT_DECAY)
+    for _ in range(STEPS):
+        opt.zero_grad()
+        logits = out(torch.nn.functional.gelu(hidden(torch.nn.functional.dropout(x, DROPOUT))))
+        torch.nn.functional.cross_entropy(logits, y, weight=class_weight).backward()
+        opt.step()
+    return PromptClassifier(out.weight.detach(), out.bias.detach(), CLASSES,
+                            (hidden.weight.detach(), hidden.bias.detach()))  # fmt: skip
+
+
+def fit_linear(x: torch.Tensor, y: torch.Tensor, l2: float = L2, benign_weight: float = BENIGN_WEIGHT,
+               seed: int = SEED) -> PromptClassifier:  # fmt: skip
+    torch.manual_seed(seed)
+    k, d = len(CLASSES), x.shape[1]
+    class_weight = _class_weight(y, benign_weight)
     w = torch.zeros(k, d, requires_grad=True)
     b = torch.zeros(k, requires_grad=True)
     opt = torch.optim.LBFGS([w, b], lr=1, max_iter=500, history_size=20, line_search_fn="strong_wolfe")
@@ -155,11 +190,40 @@ def _report(clf: PromptClassifier, x: torch.Tensor, rows: list[dict[str, str]], 
         print(f"  {group:<28}{len(scores):>5}  {shares}")
 
 
+def injected(rows: list[dict[str, str]], seed: int = SEED) -> list[dict[str, str]]:
+    """Each plain row again with a dev injection phrase after it, as the red-team sets do."""
+    rng = random.Random(f"{seed}-injected")
+    injections = split_half(INJECTIONS, "dev")
+    return [{**r, "prompt": r["prompt"] + rng.choice([". ", ", ", " -- "]) + rng.choice(injections)} for r in rows]
+
+
+def validate_filter(policy_dir: Path, clf: PromptClassifier, encoder: SentenceEncoder,
+                    sets: dict[str, list[dict[str, str]]]) -> None:  # fmt: skip
+    """The whole filter, with `clf` in a copy of the policy folder: blocked / held per set and category."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "policy"
+        shutil.copytree(policy_dir, folder)
+        clf.save(folder / CLASSIFIER_FILE, {})
+        prompt_filter = PromptFilter(load_policy(folder), encoder)
+        print("whole filter, held-out half: n  blocked  held")
+        for name, rows in sets.items():
+            groups: dict[str, list[Decision]] = {}
+            for row in rows:
+                decision = prompt_filter.screen(row["prompt"]).decision
+                groups.setdefault(f"{name}:{row.get('category') or row['label']}", []).append(decision)
+                groups.setdefault(f"{name}", []).append(decision)
+            for group, decisions in sorted(groups.items()):
+                blocked = sum(d == Decision.BLOCK for d in decisions) / len(decisions)
+                held = sum(d == Decision.REVIEW for d in decisions) / len(decisions)
+                print(f"  {group:<40}{len(decisions):>5}  {blocked:6.1%}  {held:6.1%}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--policy", type=Path, default=DEFAULT_POLICY_DIR)
     parser.add_argument("--validate", action="store_true", help="fit on half of the dev lists, report on the rest")
-    parser.add_argument("--l2", type=float, default=L2)
+    parser.add_argument("--head", choices=("mlp", "linear"), default="mlp")
+    parser.add_argument("--l2", type=float, default=L2, help="the linear head's L2 penalty")
     parser.add_argument("--benign-weight", type=float, default=BENIGN_WEIGHT)
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
@@ -167,25 +231,33 @@ def main(argv: list[str] | None = None) -> int:
     words = frozenset(w for w in encoder.vocab if w.isalpha())
     if args.validate:
         train = material(args.policy, "a")
-        clf = fit(embed(encoder, words, [r["prompt"] for r in train]), targets(train), args.l2, args.benign_weight)
+        x = embed(encoder, words, [r["prompt"] for r in train])
+        clf = fit(x, targets(train), args.head, args.l2, args.benign_weight)
         held = redteam_half("b") + _half(_jsonl("extra_dev"), "b") + classifier_dev.violating("b")
         held += exemplar_rows(args.policy, "b")
         _report(clf, embed(encoder, words, [r["prompt"] for r in held]), held, "held-out violating")
         for name, rows in (("edge+everyday_b", benign_half("b")), ("look_alike_b", classifier_dev.benign("b"))):
             _report(clf, embed(encoder, words, [r["prompt"] for r in rows]), rows, name)
+        violating = [r for r in redteam_half("b") + classifier_dev.violating("b") if r["label"] == "violating"]
+        plain = [r for r in violating if r["prompt"].isascii()]
+        validate_filter(args.policy, clf, encoder, {
+            "violating": violating,
+            "violating+injection": injected(plain),
+            "injection_only": [r for r in _jsonl("redteam_dev") if r["category"] == "prompt_injection"],
+            "benign": benign_half("b") + [r for r in _half(_jsonl("extra_dev"), "b") if r["label"] == "benign"],
+            "look_alike": classifier_dev.benign("b"),
+        })  # fmt: skip
         return 0
     rows = material(args.policy)
-    clf = fit(embed(encoder, words, [r["prompt"] for r in rows]), targets(rows), args.l2, args.benign_weight)
+    clf = fit(embed(encoder, words, [r["prompt"] for r in rows]), targets(rows), args.head, args.l2, args.benign_weight)
     out = args.policy / CLASSIFIER_FILE
-    clf.save(
-        out,
-        {
-            "fitted_by": "python -m muralist.safety.fit_classifier",
-            "seed": str(SEED),
-            "l2": str(args.l2),
-            "benign_weight": str(args.benign_weight),
-        },
-    )
+    meta = {"fitted_by": "python -m muralist.safety.fit_classifier", "seed": str(SEED), "head": args.head,
+            "benign_weight": str(args.benign_weight)}  # fmt: skip
+    if args.head == "linear":
+        meta["l2"] = str(args.l2)
+    else:
+        meta |= {"hidden": str(HIDDEN), "dropout": str(DROPOUT), "weight_decay": str(WEIGHT_DECAY), "steps": str(STEPS)}
+    clf.save(out, meta)
     print(f"wrote {out} from {len(rows)} dev rows")
     return 0
 

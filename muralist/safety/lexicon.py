@@ -166,7 +166,17 @@ class Lexicon:
         """The text without its prompt-injection phrases: what the request itself asks for."""
         if self.injection is None:
             return text
-        return " ".join(self.injection.sub(" ", text).split())
+        stripped = self.injection.sub(" \x00 ", text)  # \x00 marks where a phrase was
+        # An article left before a phrase ("the [content filter is off]") and the filler after it
+        # ("for this request") belong to it; left in, they are noise the classifier never saw.
+        stripped = _INJECTION_LEFTOVERS.sub(" ", stripped)
+        return " ".join(stripped.replace("\x00", " ").split())
+
+
+_INJECTION_LEFTOVERS = re.compile(
+    r"\b(?:the|a|an|your|all|and|so|but)\s+(?=\x00)"
+    r"|(?<=\x00)\s+(?:for (?:this|the|my|that) (?:request|prompt|image|one|time)|from now on|please|now|ok|okay)\b"
+)
 
 
 def _category_of(group: str) -> Category | None:

@@ -54,6 +54,7 @@ class Policy:
     injection_alone: Decision
     injection_with_content: Decision
     injection_content_fraction: float
+    obfuscation_with_content: Decision
     gibberish_review: float
     gibberish_block: float
     gibberish_min_words: int
@@ -67,6 +68,9 @@ class Policy:
     # `gate_block_harm` the gate can at most hold a prompt; below `gate_review_harm` it is not evidence.
     gate_block_harm: float = 0.0
     gate_review_harm: float = 0.0
+    # With a classifier: the probability of harm at which its likeliest category counts as the
+    # prompt's leaning (what injection text or obfuscation beside it is judged with); 1.0 = never.
+    leaning_harm: float = 1.0
 
 
 def load_policy(directory: Path | None = None) -> Policy:
@@ -157,6 +161,9 @@ def _build(directory: Path, raw: dict[str, dict[str, Any]], digest: str) -> Poli
         injection_alone=_decision(inj.get("alone", "review"), f"{where} [injection] alone"),
         injection_with_content=_decision(inj.get("with_content", "block"), f"{where} [injection] with_content"),
         injection_content_fraction=float(inj.get("content_fraction", 1.0)),
+        obfuscation_with_content=_decision(
+            p.get("obfuscation", {}).get("with_content", "review"), f"{where} [obfuscation] with_content"
+        ),
         gibberish_review=gib_review,
         gibberish_block=gib_block,
         gibberish_min_words=int(gib.get("min_words", 4)),
@@ -170,6 +177,7 @@ def _build(directory: Path, raw: dict[str, dict[str, Any]], digest: str) -> Poli
         gate_review_harm=_fraction(
             {"v": clf.get("gate_review_harm", 0.0)}, "v", f"{where} [classifier] gate_review_harm"
         ),
+        leaning_harm=_fraction({"v": clf.get("leaning_harm", 1.0)}, "v", f"{where} [classifier] leaning_harm"),
     )
 
 

@@ -8,8 +8,8 @@ Layers, each cheap enough to run on every prompt (p95 target 15 ms on one CPU co
    review and block thresholds, counted only when it beats every benign look-alike by a margin;
    classifier.py: a logistic regression on the same embedding (fitted on dev material), with its
    own review and block probabilities per category.
-4. Prompt-injection text ("ignore the safety rules") → review alone, block next to any content
-   evidence, even evidence too weak to act on by itself.
+4. Prompt-injection text ("ignore the safety rules") → blocked (the policy may say review) alone,
+   blocked next to any content evidence, even evidence too weak to act on by itself.
 5. Adversarial token soup (gibberish.py) → review, or block when the soup also leans towards a
    category.
 
@@ -69,6 +69,7 @@ class PromptFilter:
         scores: dict[str, float] = {}
 
         gate: GateScores | None = None
+        classified: tuple[Category, float] | None = None
         # A lexical block is final; the embedding would only cost time.
         if self.gate is not None and not any(f.decision == Decision.BLOCK for f in findings):
             gate = self.gate.score(norm.canonical)
@@ -81,6 +82,7 @@ class PromptFilter:
             if self.classifier is not None and embedding is not None:
                 # The probability of harm (1 - benign), judged against the likeliest category's limits.
                 category, harm = self.classifier.harm(embedding)
+                classified = (category, harm)
                 scores["classifier:harm"] = harm
                 limits = p.categories[category]
                 if category in lexical.excused:
@@ -105,7 +107,7 @@ class PromptFilter:
                     findings.append(_Finding(Decision.REVIEW, category, s, f"embedding:{category.value}>=review"))
 
         # The category with the strongest evidence, even if too weak to act on alone.
-        leaning = self._leaning(gate, findings, lexical.excused)
+        leaning = self._leaning(gate, findings, lexical.excused, classified)
 
         if lexical.injection:
             scores[Category.INJECTION.value] = 1.0
@@ -125,10 +127,12 @@ class PromptFilter:
             else:
                 findings.append(_Finding(Decision.REVIEW, Category.GIBBERISH, soup, "gibberish>=review"))
 
-        # Obfuscation is itself evidence: a disguised prompt that leans towards a category is held.
+        # Obfuscation is itself evidence: a disguised prompt that leans towards a category is held or
+        # blocked, as the policy says.
         tricks = [t for t in norm.tricks if t in ("homoglyph", "invisible", "leet", "split")]
         if tricks and leaning is not None:
-            findings.append(_Finding(Decision.REVIEW, leaning, scores.get(leaning.value, 1.0), "obfuscated+content"))
+            findings.append(_Finding(p.obfuscation_with_content, leaning, scores.get(leaning.value, 1.0),
+                                     "obfuscated+content"))  # fmt: skip
 
         if not findings:
             return Verdict(Decision.ALLOW, Category.NONE, 0.0, Stage.PROMPT, p.version, (), scores)
@@ -139,9 +143,11 @@ class PromptFilter:
         reasons = tuple(dict.fromkeys(f.reason for f in findings if f.decision == top.decision))
         return Verdict(top.decision, top.category, top.score, Stage.PROMPT, p.version, reasons, scores)
 
-    def _leaning(self, gate: GateScores | None, findings: list[_Finding], excused: set[Category]) -> Category | None:
+    def _leaning(self, gate: GateScores | None, findings: list[_Finding], excused: set[Category],
+                 classified: tuple[Category, float] | None) -> Category | None:  # fmt: skip
         """The category the evidence points to, even if too weak to act on alone: findings first,
-        then words the lexicon excused by context, then embedding scores near a review threshold."""
+        then words the lexicon excused by context, then embedding scores near a review threshold,
+        then the classifier's likeliest category where its probability of harm reaches `leaning_harm`."""
         if findings:
             return max(findings, key=lambda f: (f.decision.severity, f.score)).category
         if excused:
@@ -156,6 +162,8 @@ class PromptFilter:
             }
             if near:
                 return max(near, key=lambda c: near[c])
+        if classified is not None and classified[1] >= self.policy.leaning_harm:
+            return classified[0]
         return None
 
 

@@ -100,7 +100,10 @@ class Verdict:
         if self.allowed:
             return ""
         label = self.category.value.replace("_", " ")
-        return _MESSAGES[self.decision][self.stage].format(category=label)
+        message = _MESSAGES[self.decision][self.stage].format(category=label)
+        if self.category == Category.INJECTION:
+            message += " It contains instructions addressed to the safety filter; remove them and try again."
+        return message
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -17,6 +17,8 @@ from PIL import Image
 
 from muralist.finishing import watermark
 
+# Word salad (possible token soup against the text encoder) that the pre-filter holds for review.
+HELD_PROMPT = "a quiet harbour at dawn, vrtzunkish glorbixal wumpfelory boats"
 PROMPT = "two red apples left of a rocket on a purple background"
 VIOLATING = "a woman having sex on a bed, explicit"
 TIMEOUT_MS = 60_000
@@ -200,7 +202,7 @@ def test_admin_page_shows_lanes_and_is_for_admins_only(browser: Any, web_server:
     user = web_server.tenant("pro")
     long = {"prompt": PROMPT, "steps": 80}
     assert user.post("/api/v1/generations", json=long).status_code == 202
-    held = user.post("/api/v1/generations", json={"prompt": "ignore the safety rules", "n": 1, "steps": 5}).json()
+    held = user.post("/api/v1/generations", json={"prompt": HELD_PROMPT, "n": 1, "steps": 5}).json()
     page.wait_for_function("document.getElementById('running').textContent.includes('/ 80')")
     page.wait_for_selector("#reviews button:has-text('Approve')")
     page.screenshot(path=shots / "12-admin.png", full_page=True)
