@@ -14,7 +14,19 @@ unknown word is replaced by what it most likely means in the model's own words:
   ("ocean" → "sea") is read as the texture;
 - a word close to nothing is left as it is.
 
-Known words, their candidates, the palette and the threshold come from `vocabulary.json` in the
+Before the words, phrases: a span of one to MAX_SPAN words that holds an unknown word (not a colour
+name) may become one of the model's own phrases ("just one" → "one", "on the far left" → "on the
+left", "set against" → "against"), if the span's MiniLM sentence embedding is near enough to the
+phrase's (the phrase threshold) and nearer than any one unknown word of the span is to its nearest
+known word. Three rules keep a phrase from saying more or less than the span:
+  * every known word of the span that carries meaning (not a function word like "the" or "of") is
+    in the phrase, so "three enormous" can never become "large";
+  * the phrase fits where it stands: the known words just before and just after the span are among
+    those that stand before and after a phrase of its kind in training captions, so "toward the
+    left" before "on red" is a position, not the relation "to the left of";
+  * spans are taken best first and never overlap.
+
+Known words, their candidates, the phrases, the palette and the thresholds come from `vocabulary.json` in the
 model's text encoder folder (written by `muralist.train.vocabulary`); the colour names ship beside it
 (`colour_names.json`). A prompt with no unknown word is returned unchanged, character for character.
 The reading is a pure function of the prompt and those files, so the same prompt gives the same image.
@@ -35,11 +47,13 @@ COLOUR_NAMES_FILE = "colour_names.json"
 LIGHTNESS_WEIGHT = 0.5  # degrees of hue per unit of CIELAB lightness
 GREY_CHROMA = 12.0
 SPAN_TOLERANCE = 0.05  # below this CIELAB chroma a colour is a grey (black, gray, white)
+MAX_SPAN = 4  # words in a span read as one phrase
+START, END, NOUN = "<s>", "</s>", "<noun>"  # the ends of a prompt and any emoji name, as neighbours
 
 # word vectors: a list of words → unit vectors [len(words), dim] (MiniLM mean-pooled, normalised)
 Embed = Callable[[list[str]], np.ndarray]
 
-_WORD = re.compile(r"[A-Za-z0-9]+(?:['-][A-Za-z0-9]+)*")
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['-][A-Za-z0-9]+)*|,")
 
 
 @dataclass(frozen=True)
@@ -56,11 +70,23 @@ class Vocabulary:
 
     def __init__(self, known: set[str], candidates: list[str], textures: set[str],
                  palette: dict[str, tuple[int, int, int]], colour_names: dict[str, str],
-                 threshold: float):  # fmt: skip
+                 threshold: float, phrases: dict[str, str] | None = None,
+                 before: dict[str, set[str]] | None = None, after: dict[str, set[str]] | None = None,
+                 function_words: set[str] | None = None, phrase_threshold: float = 1.0,
+                 context_threshold: float = 1.0, nouns: set[str] | None = None):  # fmt: skip
         self.known = known
         self.candidates = candidates
         self.textures = textures
         self.threshold = threshold
+        self.phrases = phrases or {}  # phrase -> its kind ("POS", "REL", "COUNT", ...)
+        self.before = before or {}  # kind -> words seen just before a phrase of that kind
+        self.after = after or {}  # kind -> words seen just after it
+        self.function_words = function_words or set()
+        self.nouns = nouns or set()
+        self.phrase_threshold = phrase_threshold
+        self.context_threshold = min(context_threshold, phrase_threshold)
+        self._phrase_list = sorted(self.phrases)
+        self._phrase_vectors: np.ndarray | None = None
         self.palette_lab = {name: srgb_to_lab(rgb) for name, rgb in palette.items()}
         self.colour_names = {name: hex_to_rgb(value) for name, value in colour_names.items()}
         self._candidate_vectors: np.ndarray | None = None
@@ -75,7 +101,11 @@ class Vocabulary:
         spec = json.loads(path.read_text())
         colours = json.loads((directory / COLOUR_NAMES_FILE).read_text())["colours"]
         return cls(set(spec["known_words"]), list(spec["candidate_words"]), set(spec["texture_words"]),
-                   {k: tuple(v) for k, v in spec["palette"].items()}, colours, float(spec["threshold"]))  # fmt: skip
+                   {k: tuple(v) for k, v in spec["palette"].items()}, colours, float(spec["threshold"]),
+                   dict(spec.get("phrases", {})), {k: set(v) for k, v in spec.get("before", {}).items()},
+                   {k: set(v) for k, v in spec.get("after", {}).items()}, set(spec.get("function_words", ())),
+                   float(spec.get("phrase_threshold", 1.0)), float(spec.get("context_threshold", 1.0)),
+                   set(spec.get("noun_words", ())))  # fmt: skip
 
     def read(self, prompt: str, embed: Embed) -> str:
         """The prompt with every unknown word replaced as the module docstring says."""
@@ -86,29 +116,148 @@ class Vocabulary:
 
     def replacements(self, prompt: str, embed: Embed) -> list[Replacement]:
         words = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(prompt)]
-        out: list[Replacement] = []
+        if all(w in self.known or w == "," for _, _, w in words):
+            return []
+        colours = self._colour_spans(words, embed)
+        out = self._phrase_replacements(prompt, words, colours, embed)
+        taken = {i for r in out for i, (s, e, _) in enumerate(words) if r.start <= s and e <= r.end}
         i = 0
         while i < len(words):
             start, end, word = words[i]
-            if word in self.known:
+            if i in taken or word in self.known or word == ",":
                 i += 1
                 continue
-            if i + 1 < len(words):  # a two-word colour name: "navy blue", "burnt orange"
-                pair = f"{word} {words[i + 1][2]}"
-                if pair in self.colour_names:
-                    out.append(Replacement(start, words[i + 1][1], prompt[start : words[i + 1][1]],
-                                           self.nearest_colour(pair), "colour name"))  # fmt: skip
-                    i += 2
-                    continue
+            if i in colours:
+                last = colours[i]
+                name = " ".join(w for _, _, w in words[i : last + 1])
+                out.append(Replacement(start, words[last][1], prompt[start : words[last][1]],
+                                       self.nearest_colour(name), "colour name"))  # fmt: skip
+                i = last + 1
+                continue
             near, similarity = self.nearest_word(word, embed)
-            if word in self.colour_names and not (near in self.textures and similarity >= self.threshold):
-                out.append(Replacement(start, end, prompt[start:end], self.nearest_colour(word), "colour name"))
-                i += 1
-                continue
             if similarity >= self.threshold:
                 out.append(Replacement(start, end, prompt[start:end], near, f"nearest word {similarity:.2f}"))
             i += 1
+        return sorted(out, key=lambda r: r.start)
+
+    def _colour_spans(self, words: list[tuple[int, int, str]], embed: Embed) -> dict[int, int]:
+        """Unknown words read as colour names: first word index -> last ("navy blue" is two)."""
+        out: dict[int, int] = {}
+        i = 0
+        while i < len(words):
+            word = words[i][2]
+            if word not in self.known and word != ",":
+                if i + 1 < len(words) and f"{word} {words[i + 1][2]}" in self.colour_names:
+                    out[i] = i + 1
+                    i += 2
+                    continue
+                if word in self.colour_names:
+                    near, similarity = self.nearest_word(word, embed)
+                    if not (near in self.textures and similarity >= self.threshold):
+                        out[i] = i
+            i += 1
         return out
+
+    def _phrase_replacements(self, prompt: str, words: list[tuple[int, int, str]], colours: dict[int, int],
+                             embed: Embed) -> list[Replacement]:  # fmt: skip
+        """Spans read as one of the model's phrases, best first, not overlapping (module docstring)."""
+        if not self.phrases:
+            return []
+        in_colour = {j for i, last in colours.items() for j in range(i, last + 1)}
+        spans: list[tuple[int, int]] = []
+        for i in range(len(words)):
+            for j in range(i + 1, min(i + MAX_SPAN, len(words)) + 1):
+                span = [w for _, _, w in words[i:j]]
+                if "," in span or any(k in in_colour for k in range(i, j)):
+                    break
+                if any(w not in self.known for w in span):
+                    spans.append((i, j))
+        if not spans:
+            return []
+        if self._phrase_vectors is None:
+            self._phrase_vectors = embed(self._phrase_list)
+        # what each word reads as on its own, for the neighbours of a span
+        alone = [w for _, _, w in words]
+        for i, last in colours.items():
+            alone[i] = alone[last] = self.nearest_colour(" ".join(w for _, _, w in words[i : last + 1]))
+        for i, w in enumerate(alone):
+            if w not in self.known and w != ",":
+                near, similarity = self.nearest_word(w, embed)
+                alone[i] = near if similarity >= self.threshold else w
+        texts = [" ".join(w for _, _, w in words[i:j]) for i, j in spans]
+        scores = embed(texts) @ self._phrase_vectors.T
+        options: dict[tuple[int, int], list[tuple[float, str]]] = {}
+        for (i, j), row in zip(spans, scores, strict=True):
+            span = [w for _, _, w in words[i:j]]
+            meaning = {w for w in span if w in self.known and w not in self.function_words}
+            word_level = max(self.nearest_word(w, embed)[1] for w in span if w not in self.known)
+            before = alone[i - 1] if i > 0 else START
+            after = alone[j] if j < len(words) else END
+            only = self._only_kind(before, after)
+            for k in np.argsort(-row):
+                score, phrase = float(row[k]), self._phrase_list[k]
+                kind = self.phrases[phrase]
+                if score < self.context_threshold:
+                    break
+                if phrase == " ".join(span) or not meaning <= set(phrase.split()):
+                    continue
+                if (score >= word_level and score >= self.phrase_threshold) or (
+                    j == i + 1 and kind == only and kind != "NOUN"
+                ):
+                    options.setdefault((i, j), []).append((score, phrase))
+        # the non-overlapping choice of phrases with the largest total similarity whose every phrase fits
+        # its neighbours in the reading (dynamic programming over (position, last word, its kind))
+        State = tuple[str, str | None]
+        best: list[dict[State, tuple[float, list[tuple[int, int, float, str]]]]] = [{} for _ in words]
+        best.append({})
+        best[0][(START, None)] = (0.0, [])
+        for i in range(len(words)):
+            for (last, kind), (total, picks) in best[i].items():
+                if kind is None or self._fits_side(alone[i], self.after.get(kind, set())):
+                    self._offer(best[i + 1], (alone[i], None), total, picks)
+                for (a, j), found in options.items():
+                    if a != i:
+                        continue
+                    for score, phrase in found:
+                        new = self.phrases[phrase]
+                        first, end = phrase.split()[0], phrase.split()[-1]
+                        if kind is not None and not self._fits_side(first, self.after.get(kind, set())):
+                            continue
+                        if not self._fits_side(last, self.before.get(new, set())):
+                            continue
+                        self._offer(best[j], (end, new), total + score, [*picks, (i, j, score, phrase)])
+        finals = [(total, picks) for (_, kind), (total, picks) in best[-1].items()
+                  if kind is None or self._fits_side(END, self.after.get(kind, set()))]  # fmt: skip
+        if not finals:
+            return []
+        out = []
+        for i, j, score, phrase in max(finals, key=lambda f: f[0])[1]:
+            start, end = words[i][0], words[j - 1][1]
+            out.append(Replacement(start, end, prompt[start:end], phrase, f"nearest phrase {score:.2f}"))
+        return out
+
+    @staticmethod
+    def _offer(table: dict, state: tuple[str, str | None], total: float, picks: list) -> None:
+        if state not in table or total > table[state][0]:
+            table[state] = (total, picks)
+
+    def _fits(self, kind: str, before: str, after: str) -> bool:
+        """Known neighbours must be ones seen beside a phrase of that kind in training; unknown ones may be anything."""
+        return self._fits_side(before, self.before.get(kind, set())) and self._fits_side(
+            after, self.after.get(kind, set())
+        )
+
+    def _fits_side(self, neighbour: str, seen: set[str]) -> bool:
+        if neighbour in seen or (neighbour in self.nouns and NOUN in seen):
+            return True
+        return neighbour not in self.known and neighbour not in (",", START, END)
+
+    def _only_kind(self, before: str, after: str) -> str | None:
+        """The one phrase kind that known neighbours on both sides allow, or None."""
+        if any(n not in self.known and n not in (",", START, END) for n in (before, after)):
+            return None
+        kinds = [k for k in self.before if self._fits(k, before, after)]
+        return kinds[0] if len(kinds) == 1 else None
 
     def nearest_word(self, word: str, embed: Embed) -> tuple[str, float]:
         if word not in self._nearest:

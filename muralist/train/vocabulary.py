@@ -4,8 +4,13 @@
 
 Known words are every word of the training caption language (held-out paraphrase words excluded);
 candidates are the known words an unknown word may become (function words left out: "of" is
-nobody's synonym). The threshold was chosen on a development list of synonyms of our own
-(tests/models/test_vocabulary.py keeps a sample of it), never on the held-out paraphrases.
+nobody's synonym). Phrases are the training language's structural phrases ("on the left", "to the
+left of", "two", "against", "background", ...) and multi-word emoji names, each with its kind; for
+each kind, `before` and `after` hold the words that stand just before and just after a phrase of that
+kind in training captions ("<s>"/"</s>" for the ends, "<noun>" for any emoji name), drawn from
+CONTEXT_CAPTIONS captions of training scenes. The thresholds were chosen on development lists of our
+own (scripts/dev_paraphrases.py; tests/models/test_vocabulary.py keeps a sample), never on the
+held-out paraphrases.
 """
 
 from __future__ import annotations
@@ -14,11 +19,35 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from muralist.models.vocabulary import VOCABULARY_FILE
 from muralist.train import captions, scenes
 
 THRESHOLD = 0.55
+PHRASE_THRESHOLD = 0.55
+CONTEXT_THRESHOLD = 0.42  # where the neighbours allow one kind of phrase only
 FUNCTION_WORDS = frozenset({"a", "an", "the", "of", "to", "at", "in", "on", "near", "side", "and", "with"})
+PHRASE_KINDS = ("POS", "REL", "COUNT", "SIZE", "PREP", "BGNOUN", "NOUN")
+CONTEXT_CAPTIONS = 4000
+CONTEXT_SEED = 0
+NOUN = "<noun>"  # any emoji name, as a neighbour: a few thousand captions cannot show every one beside every phrase
+
+
+def _contexts() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """For each phrase kind, the words seen just before and just after it in training captions."""
+    rng = np.random.default_rng(CONTEXT_SEED)
+    before: dict[str, set[str]] = {k: set() for k in PHRASE_KINDS}
+    after: dict[str, set[str]] = {k: set() for k in PHRASE_KINDS}
+    for _ in range(CONTEXT_CAPTIONS):
+        tokens = captions.tokenize(captions.caption(scenes.sample_scene(rng), rng, captions.TRAIN))
+        words = ["<s>", *(NOUN if t.kind == "NOUN" else captions._words(t.text)[-1] for t in tokens), "</s>"]
+        firsts = ["<s>", *(NOUN if t.kind == "NOUN" else captions._words(t.text)[0] for t in tokens), "</s>"]
+        for i, t in enumerate(tokens, start=1):
+            if t.kind in before:
+                before[t.kind].add(words[i - 1])
+                after[t.kind].add(firsts[i + 1])
+    return {k: sorted(v) for k, v in before.items()}, {k: sorted(v) for k, v in after.items()}
 
 
 def vocabulary() -> dict:
@@ -27,12 +56,25 @@ def vocabulary() -> dict:
     textures = sorted(
         {w for phrase, t in entries if t.kind == "BG" and t.value in scenes.TEXTURES for w in captions._words(phrase)}
     )
+    phrases = {
+        phrase: t.kind
+        for phrase, t in entries
+        if t.kind in PHRASE_KINDS and (t.kind != "NOUN" or len(captions._words(phrase)) > 1)
+    }
+    before, after = _contexts()
     return {
         "known_words": known,
         "candidate_words": [w for w in known if w not in FUNCTION_WORDS],
+        "function_words": sorted(FUNCTION_WORDS),
         "texture_words": textures,
+        "noun_words": sorted({w for phrase, t in entries if t.kind == "NOUN" for w in captions._words(phrase)}),
         "palette": {name: list(rgb) for name, rgb in scenes.COLOURS.items()},
         "threshold": THRESHOLD,
+        "phrases": dict(sorted(phrases.items())),
+        "before": before,
+        "after": after,
+        "phrase_threshold": PHRASE_THRESHOLD,
+        "context_threshold": CONTEXT_THRESHOLD,
     }
 
 

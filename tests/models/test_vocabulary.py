@@ -102,3 +102,53 @@ def test_policy_colour_names_go_to_the_nearest_palette_colour_unless_they_read_a
     assert _vocabulary().read("a cat on navy blue", _embed) == "a cat on blue"  # two-word name
     # "deep" is a colour name (a dark blue) but its nearest known word is the texture "sea" (0.8).
     assert _vocabulary().read("a cat on deep", _embed) == "a cat on sea"
+
+
+# ---- phrases (our own development phrasings: scripts/dev_paraphrases.py) -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "read_as"),
+    [
+        ("a cat on the far left on a red background", "a cat on the left on a red background"),
+        ("a cat at the very top on red", "a cat at the top on red"),
+        ("just one feline on red", "one cat on red"),
+        ("a small umbrella toward the left set on green", "a small umbrella at the left on green"),
+        ("a cat upon red", "a cat on red"),
+        ("a cat in the dead centre on red", "a cat in the centre on red"),
+    ],
+)
+def test_unknown_phrases_are_read_as_the_phrase_they_mean(
+    builtin_encoder: TextEncoder, prompt: str, read_as: str
+) -> None:
+    assert builtin_encoder.read(prompt) == read_as
+
+
+def test_a_phrase_never_swallows_a_word_that_means_something(builtin_encoder: TextEncoder) -> None:
+    # "three" and "small" are known and carry meaning: no phrase may drop them
+    assert builtin_encoder.read("three small cats toward the left on red") == "three small cats at the left on red"
+    # "lake" has a reading of its own (a texture): "on the lake" is not read as a position
+    assert builtin_encoder.read("a cat on the lake") == "a cat on the beach"
+
+
+def test_every_canonical_suite_prompt_reads_back_unchanged(builtin_encoder: TextEncoder) -> None:
+    from muralist.train.splits import heldout_suite
+
+    assert all(builtin_encoder.read(item.prompt) == item.prompt for item in heldout_suite())
+
+
+def test_policy_a_phrase_must_fit_its_neighbours() -> None:
+    vectors = {"x": [1, 0], "on the left": [1, 0.1], "to the left of": [1, 0.05], "cat": [0, 1]}
+
+    def embed(texts: list[str]) -> np.ndarray:
+        v = np.array([vectors.get(t, [0.7, 0.7]) for t in texts], dtype=float)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    vocabulary = Vocabulary(known={"a", "cat", "on", "the", "left", "to", "of"}, candidates=["cat"], textures=set(),
+                            palette={"red": (214, 40, 40)}, colour_names={}, threshold=0.55,
+                            phrases={"on the left": "POS", "to the left of": "REL"},
+                            before={"POS": {"<noun>"}, "REL": {"<noun>"}}, after={"POS": {"</s>"}, "REL": {"a"}},
+                            function_words={"a", "on", "the", "to", "of"}, phrase_threshold=0.55,
+                            context_threshold=0.42, nouns={"cat"})  # fmt: skip
+    assert vocabulary.read("a cat x", embed) == "a cat on the left"  # nearer REL does not fit before the end
+    assert vocabulary.read("a cat x a cat", embed) == "a cat to the left of a cat"
