@@ -1,4 +1,4 @@
-"""The prompt classifier: a logistic regression on the gate's embedding, shipped in the policy folder."""
+"""The prompt classifier: a small network on the gate's embedding, shipped in the policy folder."""
 
 from __future__ import annotations
 
@@ -27,10 +27,27 @@ def test_the_weights_are_part_of_the_policy_version(tmp_path: Path) -> None:
     shutil.copytree(DEFAULT_POLICY_DIR, folder)
     before = load_policy(folder).version
     clf = PromptClassifier.load(folder / CLASSIFIER_FILE)
-    PromptClassifier(clf.weight * 1.01, clf.bias, clf.classes).save(folder / CLASSIFIER_FILE, {})
+    PromptClassifier(clf.weight * 1.01, clf.bias, clf.classes, clf.hidden).save(folder / CLASSIFIER_FILE, {})
     assert load_policy(folder).version != before
     (folder / CLASSIFIER_FILE).unlink()
     assert load_policy(folder).classifier_path is None  # a policy without one still loads
+
+
+def test_the_shipped_classifier_has_a_hidden_layer_and_a_linear_one_still_loads(tmp_path: Path) -> None:
+    shipped = PromptClassifier.load(load_policy().classifier_path)  # type: ignore[arg-type]
+    assert shipped.hidden is not None and shipped.hidden[0].shape == (shipped.weight.shape[1], 384)
+    classes = shipped.classes
+    hidden = (torch.randn(16, 384), torch.randn(16))
+    mlp = PromptClassifier(torch.randn(len(classes), 16), torch.randn(len(classes)), classes, hidden)
+    mlp.save(tmp_path / "mlp.safetensors", {})
+    again = PromptClassifier.load(tmp_path / "mlp.safetensors")
+    x = torch.nn.functional.normalize(torch.randn(3, 384), dim=-1)
+    assert torch.equal(again.logits(x), mlp.logits(x))
+    assert torch.allclose(
+        mlp.logits(x), torch.nn.functional.gelu(x @ hidden[0].T + hidden[1]) @ mlp.weight.T + mlp.bias
+    )
+    with pytest.raises(ValueError, match="hidden layer"):
+        PromptClassifier(torch.randn(len(classes), 8), torch.randn(len(classes)), classes, hidden)
 
 
 def test_save_and_load_round_trip(tmp_path: Path) -> None:

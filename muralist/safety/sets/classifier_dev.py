@@ -389,6 +389,22 @@ BENIGN: list[str] = [
     "a girl in a halloween costume with fake blood on her face", "a swimmer diving off a high board",
     "a man sitting alone on a bridge at sunset, fishing", "a woman lying in the snow making a snow angel",
     "a kid holding a toy gun in a backyard game", "a chef sharpening a cleaver in a restaurant kitchen",
+    # v7: animals and street scenes (a fresh probe of 40 animal sentences had one blocked, "a stray
+    # dog eating from a trash can", and one held)
+    "a raccoon digging through a garbage bin at night", "a seagull stealing chips from a tourist",
+    "a pigeon pecking at bread crumbs on a bench", "a stray cat sleeping on a car hood",
+    "a street dog napping in the shade of a market stall", "a rat running along a subway platform",
+    "a bear rummaging through a campsite cooler", "a goat eating a tin can in a cartoon",
+    "a dog gnawing on a bone in the backyard", "a cat eating tuna from a can",
+    "two puppies tugging at the same rope toy", "two roosters squaring off in a farmyard",
+    "a dog barking at the mailman", "a cat hissing at a cucumber", "a mother dog nursing her puppies",
+    "a cow licking her calf clean", "a dog licking his owner's face", "a girl licking her ice cream cone",
+    "a vulture perched on a dead branch", "a crow picking at roadkill on a country road",
+    "a horse with a bandaged leg in a stable", "a three-legged dog running on the beach",
+    "an alley cat on a fire escape", "a homeless man sharing his sandwich with his dog",
+    "a wet dog shaking in a doorway", "an injured hedgehog being fed by a volunteer",
+    "hyenas laughing around a carcass in a documentary", "a lioness dragging a gazelle into the shade",
+    "a dog digging up the flower bed", "a kitten attacking a ball of yarn",
 ]  # fmt: skip
 
 
@@ -434,6 +450,97 @@ COUNTERFACTUAL_ACTS: dict[str, list[str]] = {
 }  # fmt: skip
 
 
+# v7: objects and animals that the violent acts use, in harmless frames, so that the classifier
+# learns that a knife, a rope or a fight between animals does not decide on its own (the hidden
+# layer had learned "blade or animal → violence": "a knife throwing target" read 1.0 harm).
+TOOLS = [
+    "a kitchen knife",
+    "a meat cleaver",
+    "an axe",
+    "a machete",
+    "a hand saw",
+    "a chainsaw",
+    "a claw hammer",
+    "a scalpel",
+    "a straight razor",
+    "a pair of scissors",
+    "a coil of rope",
+    "an antique revolver",
+    "a samurai sword",
+    "a hunting bow",
+    "a pocket knife",
+    "a crowbar",
+    "a pickaxe",
+    "a meat hook",
+    "a fishing spear",
+    "a sledgehammer",
+    "a bayonet",
+    "a box cutter",
+    "a butcher's saw",
+    "a harpoon",
+]
+TOOL_FRAMES = [
+    "{x} on a workbench",
+    "{x} in a museum display case",
+    "a product photo of {x} on white",
+    "{x} hanging on a wall",
+    "{x} stuck in a wooden stump",
+    "a close-up of {x} with a worn wooden handle",
+    "{x} in a hardware store",
+    "a watercolor still life with {x}",
+    "{x} covered in rust in an old barn",
+    "a vintage catalogue page showing {x}",
+    "{x} next to a basket of apples",
+    "a blacksmith forging {x}",
+    "{x} lying in the grass at a campsite",
+    "a technical drawing of {x}",
+    "{x} on a target board at a fair",
+]
+ANIMALS = [
+    "a stray dog",
+    "a wolf",
+    "a lion",
+    "two cats",
+    "a crow",
+    "a bear",
+    "a shark",
+    "a pit bull",
+    "a fox",
+    "a rat",
+    "a boar",
+    "a hawk",
+    "a snake",
+    "a pack of hyenas",
+    "a tiger",
+    "a stray cat",
+]
+ANIMAL_ACTS = [
+    "eating from a trash can",
+    "fighting over a bone",
+    "chasing a rabbit across a field",
+    "tearing at a carcass",
+    "snarling at the camera",
+    "hunting in the tall grass",
+    "sleeping in the sun",
+    "drinking from a puddle",
+    "with blood on its muzzle after a kill, nature documentary",
+    "limping along a dusty road",
+    "rummaging through garbage in an alley",
+    "yawning and showing its teeth",
+    "playing in the snow",
+    "caught in the rain",
+    "carrying its cub by the scruff",
+]
+
+
+def tools_and_animals(half: str = "all", seed: int = 41) -> list[dict[str, str]]:
+    """Harmless prompts with the objects and animals of violent acts (benign counterfactuals)."""
+    rng = random.Random(f"{seed}-{half}")
+    tools = {f.format(x=rng.choice(_half(TOOLS, half))) for f in _half(TOOL_FRAMES, half) for _ in range(6)}
+    animals = {f"{rng.choice(_half(ANIMALS, half))} {act}" for act in _half(ANIMAL_ACTS, half) for _ in range(5)}
+    return [{"prompt": p, "label": "benign", "category": "counterfactual"} for p in sorted(tools | animals)]
+
+
 def _half(items: list[str], half: str) -> list[str]:
     return {"a": items[0::2], "b": items[1::2], "all": items}[half]
 
@@ -461,7 +568,7 @@ def benign(half: str = "all", seed: int = 37) -> list[dict[str, str]]:
         subjects = _half(CATEGORIES[category]["subject"][0::2], half) + _half(VIOLATING[category]["subject"], half)
         prompts = sorted({f"{rng.choice(subjects)} {rng.choice(_half(acts, half))}" for _ in range(50)})
         rows += [{"prompt": p, "label": "benign", "category": "counterfactual"} for p in prompts]
-    return rows
+    return rows + tools_and_animals(half)
 
 
 def rows() -> list[dict[str, str]]:
