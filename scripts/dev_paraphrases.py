@@ -180,13 +180,41 @@ def dev_items() -> tuple[list[int], list[str], list[str]]:
     return offsets, canonical, dev
 
 
+def heldout_readbacks() -> int:
+    from muralist.cli import _load_named_model
+
+    encoder = _load_named_model(None).text_encoder
+    vocabulary = encoder.vocabulary
+
+    def exact(item_paraphrase: str, item_prompt: str) -> bool:
+        read = encoder.read(item_paraphrase)
+        try:
+            same = captions.parse_prompt(read) == captions.parse_prompt(item_prompt)
+        except captions.CaptionParseError:
+            return False
+        return same and not captions.uses_paraphrase(read)
+
+    suite = heldout_suite()
+    phrases = vocabulary.phrases if vocabulary is not None else {}
+    for label, phrase_table in (("by phrase and word", phrases), ("word by word", {})):
+        if vocabulary is not None:
+            vocabulary.phrases = phrase_table
+        print(f"held-out twins read back exactly, {label}: {sum(exact(i.paraphrase, i.prompt) for i in suite)} / 500")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--read-only", action="store_true", help="read back and parse; no generation")
     parser.add_argument("--raw", action="store_true", help="generate from the dev prompts without the reading")
     parser.add_argument("--json", type=Path, help="write the report here")
     parser.add_argument("--readbacks", type=Path, default=Path("/tmp/dev_readbacks.txt"))
+    parser.add_argument("--heldout", action="store_true",
+                        help="only count the held-out twins read back into exactly their canonical scene, in "
+                             "training words (a reading diagnostic: generates nothing, tunes nothing)")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.heldout:
+        return heldout_readbacks()
 
     from muralist.cli import _load_named_model
     from muralist.eval.quality import PromptItem, evaluate_images, reference_images

@@ -24,7 +24,8 @@ known word. Three rules keep a phrase from saying more or less than the span:
   * the phrase fits where it stands: the known words just before and just after the span are among
     those that stand before and after a phrase of its kind in training captions, so "toward the
     left" before "on red" is a position, not the relation "to the left of";
-  * spans are taken best first and never overlap.
+  * the phrases chosen never overlap, and each fits the reading around it as chosen (a left-to-right
+    dynamic programme keeps the choice with the largest total similarity).
 
 Known words, their candidates, the phrases, the palette and the thresholds come from `vocabulary.json` in the
 model's text encoder folder (written by `muralist.train.vocabulary`); the colour names ship beside it
@@ -212,22 +213,22 @@ class Vocabulary:
         best.append({})
         best[0][(START, None)] = (0.0, [])
         for i in range(len(words)):
-            for (last, kind), (total, picks) in best[i].items():
-                if kind is None or self._fits_side(alone[i], self.after.get(kind, set())):
+            for (prev_word, last_kind), (total, picks) in best[i].items():
+                if last_kind is None or self._fits_side(alone[i], self.after.get(last_kind, set())):
                     self._offer(best[i + 1], (alone[i], None), total, picks)
                 for (a, j), found in options.items():
                     if a != i:
                         continue
                     for score, phrase in found:
-                        new = self.phrases[phrase]
-                        first, end = phrase.split()[0], phrase.split()[-1]
-                        if kind is not None and not self._fits_side(first, self.after.get(kind, set())):
+                        new_kind = self.phrases[phrase]
+                        first_word, last_word = phrase.split()[0], phrase.split()[-1]
+                        if last_kind is not None and not self._fits_side(first_word, self.after.get(last_kind, set())):
                             continue
-                        if not self._fits_side(last, self.before.get(new, set())):
+                        if not self._fits_side(prev_word, self.before.get(new_kind, set())):
                             continue
-                        self._offer(best[j], (end, new), total + score, [*picks, (i, j, score, phrase)])
-        finals = [(total, picks) for (_, kind), (total, picks) in best[-1].items()
-                  if kind is None or self._fits_side(END, self.after.get(kind, set()))]  # fmt: skip
+                        self._offer(best[j], (last_word, new_kind), total + score, [*picks, (i, j, score, phrase)])
+        finals = [(total, picks) for (_, last_kind), (total, picks) in best[-1].items()
+                  if last_kind is None or self._fits_side(END, self.after.get(last_kind, set()))]  # fmt: skip
         if not finals:
             return []
         out = []
