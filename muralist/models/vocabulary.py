@@ -6,8 +6,9 @@ the word it did see ("cat", "red") for the UNet to draw the right thing, so befo
 unknown word is replaced by what it most likely means in the model's own words:
 
 - a colour name (one or two words, from the xkcd colour survey's 949 names) becomes the model's
-  background colour nearest in CIELAB hue (a grey, the grey nearest in lightness), since names
-  follow hue more than brightness or saturation: navy is a blue, crimson a red;
+  colour word whose survey colour ("pink" as the survey's respondents paint it) is nearest in
+  CIELAB hue (a grey, the grey nearest in lightness), since names follow hue more than brightness
+  or saturation: navy is a blue, crimson a red, blush a pink;
 - any other word becomes the known word nearest to it in MiniLM's sentence-embedding space (the
   space MiniLM was trained to make similar for paraphrases), if the cosine similarity reaches the
   model's threshold; a colour name that is also, by that measure, a texture the model knows

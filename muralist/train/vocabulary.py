@@ -21,11 +21,14 @@ from pathlib import Path
 
 import numpy as np
 
-from muralist.models.vocabulary import VOCABULARY_FILE
+from muralist.models.registry import BUILTIN_DIR
+from muralist.models.vocabulary import COLOUR_NAMES_FILE, VOCABULARY_FILE, hex_to_rgb
 from muralist.train import captions, scenes
 
 THRESHOLD = 0.55
+SURVEY_NAMES = {"gray": "grey"}  # our colour word -> its name in the colour survey, where they differ
 PHRASE_THRESHOLD = 0.55
+SURVEY_NAMES = {"gray": "grey"}  # our colour word -> its name in the colour survey, where they differ
 CONTEXT_THRESHOLD = 0.42  # where the neighbours allow one kind of phrase only
 FUNCTION_WORDS = frozenset({"a", "an", "the", "of", "to", "at", "in", "on", "near", "side", "and", "with"})
 PHRASE_KINDS = ("POS", "REL", "COUNT", "SIZE", "PREP", "BGNOUN", "NOUN")
@@ -50,6 +53,17 @@ def _contexts() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     return {k: sorted(v) for k, v in before.items()}, {k: sorted(v) for k, v in after.items()}
 
 
+def survey_palette() -> dict[str, list[int]]:
+    """Each background colour word as the colour survey's respondents paint it ("pink" is #ff81c0).
+
+    An unknown colour name is matched against these, not against our rendered backgrounds: both
+    sides then come from the same naming survey, so "blush" lands on pink and "royal blue" on blue
+    (against the rendered colours they landed on red and purple; scripts/dev_paraphrases.py).
+    """
+    names = json.loads((BUILTIN_DIR / "text_encoder" / COLOUR_NAMES_FILE).read_text())["colours"]
+    return {c: list(hex_to_rgb(names[SURVEY_NAMES.get(c, c)])) for c in scenes.COLOURS}
+
+
 def vocabulary() -> dict:
     entries = [(phrase, token) for phrase, token in captions._entries() if not token.paraphrase]
     known = sorted({word for phrase, _ in entries for word in captions._words(phrase)} - {","})
@@ -68,7 +82,7 @@ def vocabulary() -> dict:
         "function_words": sorted(FUNCTION_WORDS),
         "texture_words": textures,
         "noun_words": sorted({w for phrase, t in entries if t.kind == "NOUN" for w in captions._words(phrase)}),
-        "palette": {name: list(rgb) for name, rgb in scenes.COLOURS.items()},
+        "palette": survey_palette(),
         "threshold": THRESHOLD,
         "phrases": dict(sorted(phrases.items())),
         "before": before,

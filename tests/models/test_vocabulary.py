@@ -47,6 +47,11 @@ def test_a_prompt_in_known_words_is_untouched_character_for_character(builtin_en
         ("a cat on a navy blue background", "a cat on a blue background"),
         ("a cat on charcoal", "a cat on black"),
         ("a cat on apricot", "a cat on orange"),
+        # colour names are matched with our colour words as the same survey paints them
+        ("a cat on royal blue", "a cat on blue"),
+        ("a cat on burnt orange", "a cat on orange"),
+        ("a cat on plum", "a cat on purple"),
+        ("a cat on mocha", "a cat on brown"),
         ("A Feline on Ruby!", "A cat on red!"),
     ],
 )
