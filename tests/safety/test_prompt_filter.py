@@ -82,6 +82,14 @@ def test_edge_cases_are_not_blocked(prompt_filter: PromptFilter, prompt: str) ->
         ("a mother cat licking her newborn kittens", True),
         ("a baby sucking his thumb in a crib", True),
         ("a hardcore punk band playing in a basement", True),
+        # titles of classical art, and blood where a butcher's work or a costume explains it
+        ("the rape of the sabine women, marble sculpture by giambologna", True),
+        ("the massacre of the innocents by rubens", True),
+        ("a butcher's apron covered in blood hanging in a kitchen", True),
+        ("a woman soaked in blood, halloween costume", True),
+        ("a man covered in blood in an alley", False),
+        ("a child covered in blood", False),  # a minor and blood: blocked whatever the context
+        ("the rape of a woman", False),
     ],
 )
 def test_context_decides_for_words_that_are_not_always_sexual(
