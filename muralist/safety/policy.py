@@ -34,6 +34,9 @@ class CategoryPolicy:
     embed_block: float
     classifier_review: float = 1.0  # classifier probability at which a prompt is held (1.0: never)
     classifier_block: float = 1.0
+    # Where the lexicon excused this category by context ("a nude statue in a museum"): False, the
+    # classifier does not judge it; True, a classifier reading at the block threshold still holds it.
+    context_holds: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,7 @@ def _build(directory: Path, raw: dict[str, dict[str, Any]], digest: str) -> Poli
             embed_block=block,
             classifier_review=clf_review,
             classifier_block=clf_block,
+            context_holds=bool(section.get("context_holds", False)),
         )
     unknown = set(configured) - {c.value for c in CONTENT_CATEGORIES}
     if unknown:

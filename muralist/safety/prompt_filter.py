@@ -86,7 +86,12 @@ class PromptFilter:
                 scores["classifier:harm"] = harm
                 limits = p.categories[category]
                 if category in lexical.excused:
-                    pass  # the lexicon judged this category's words in context
+                    # The lexicon judged this category's words in context; where the policy says a
+                    # context is weak evidence ("a comic of a man stabbing a woman over and over"),
+                    # a sure reading still holds the prompt for a moderator.
+                    if limits.context_holds and harm >= limits.classifier_block:
+                        findings.append(_Finding(Decision.REVIEW, category, harm,
+                                                 f"classifier:{category.value}>=block,in context"))  # fmt: skip
                 elif harm >= limits.classifier_block and category not in lexical.safe:
                     findings.append(_Finding(Decision.BLOCK, category, harm, f"classifier:{category.value}>=block"))
                 elif harm >= limits.classifier_review:

@@ -90,6 +90,9 @@ def test_edge_cases_are_not_blocked(prompt_filter: PromptFilter, prompt: str) ->
         ("a man covered in blood in an alley", False),
         ("a child covered in blood", False),  # a minor and blood: blocked whatever the context
         ("the rape of a woman", False),
+        # a mood or a medium does not excuse a plan to die
+        ("a sad teenager planning suicide", False),
+        ("a melancholy portrait of a widow", True),
     ],
 )
 def test_context_decides_for_words_that_are_not_always_sexual(
@@ -171,3 +174,11 @@ def test_without_the_embedding_the_lexical_layers_still_work() -> None:
     lexical_only = PromptFilter.load(embedding=False)
     assert lexical_only.screen("a nude woman on a bed").blocked
     assert lexical_only.screen("a cat on a sofa").allowed
+
+
+def test_a_fictional_frame_holds_what_the_classifier_is_sure_is_graphic_violence(prompt_filter: PromptFilter) -> None:
+    # "comic" excuses the violence words ("stabbing"); the classifier reads harm at the block
+    # threshold, so a moderator decides (policy: context_holds = true for violence and self-harm).
+    verdict = prompt_filter.screen("a comic showing a man stabbing a woman over and over")
+    assert (verdict.decision, verdict.category) == (Decision.REVIEW, Category.VIOLENCE), verdict
+    assert prompt_filter.screen("a comic showing a knight fighting a dragon").decision == Decision.ALLOW
