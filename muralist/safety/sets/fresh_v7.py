@@ -1,4 +1,4 @@
-"""A fresh check set, written by hand after policy v7 and read ONCE: `python -m muralist.safety.sets.fresh_v7`.
+"""A fresh check set, written by hand after policy v7c and read once (later read again: see fresh_v8).
 
 The test splits had been read nine times by then, each time after a change, so their figures had
 become an optimistic reading. These prompts were written in one sitting after the last v7 change,
