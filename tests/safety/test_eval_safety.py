@@ -55,3 +55,19 @@ def test_cli_writes_the_json_report(tmp_path: Path, capsys) -> None:
     assert report["sets"]["tiny"]["blocked"] == 1.0
     assert "policy_version" in report and report["embedding"] is False
     assert "caught 100.0% ok" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", ["fresh_v7", "fresh_v8"])
+def test_the_fresh_check_sets_are_what_their_builders_write(name: str) -> None:
+    import importlib
+
+    from muralist.safety.sets import SETS_DIR
+
+    module = importlib.import_module(f"muralist.safety.sets.{name}")
+    shipped = read_jsonl(SETS_DIR / f"{name}_test.jsonl")
+    built = module.rows()
+    assert [(r.prompt, r.label, r.category) for r in shipped] == [
+        (r["prompt"], r["label"], r["category"]) for r in built
+    ]
+    violating = [r for r in built if r["label"] == "violating"]
+    assert {r["form"].split(":")[0] for r in violating} == {"plain", "obfuscated", "injection"}
