@@ -47,8 +47,8 @@ import numpy as np
 VOCABULARY_FILE = "vocabulary.json"
 COLOUR_NAMES_FILE = "colour_names.json"
 LIGHTNESS_WEIGHT = 0.5  # degrees of hue per unit of CIELAB lightness
-GREY_CHROMA = 12.0
-SPAN_TOLERANCE = 0.05  # below this CIELAB chroma a colour is a grey (black, gray, white)
+GREY_CHROMA = 12.0  # below this CIELAB chroma a colour is a grey (black, gray, white)
+CACHE_SIZE = 4096  # readings and nearest words remembered per process (a server sees endless new words)
 MAX_SPAN = 4  # words in a span read as one phrase
 START, END, NOUN = "<s>", "</s>", "<noun>"  # the ends of a prompt and any emoji name, as neighbours
 
@@ -93,6 +93,7 @@ class Vocabulary:
         self.colour_names = {name: hex_to_rgb(value) for name, value in colour_names.items()}
         self._candidate_vectors: np.ndarray | None = None
         self._nearest: dict[str, tuple[str, float]] = {}
+        self._readings: dict[str, str] = {}  # a prompt read once is not read again (~0.1 s on a CPU)
 
     @classmethod
     def load(cls, directory: Path) -> Vocabulary | None:
@@ -111,10 +112,12 @@ class Vocabulary:
 
     def read(self, prompt: str, embed: Embed) -> str:
         """The prompt with every unknown word replaced as the module docstring says."""
-        text = prompt
-        for r in reversed(self.replacements(prompt, embed)):
-            text = text[: r.start] + r.new + text[r.end :]
-        return text
+        if prompt not in self._readings:
+            text = prompt
+            for r in reversed(self.replacements(prompt, embed)):
+                text = text[: r.start] + r.new + text[r.end :]
+            _remember(self._readings, prompt, text)
+        return self._readings[prompt]
 
     def replacements(self, prompt: str, embed: Embed) -> list[Replacement]:
         words = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(prompt)]
@@ -267,7 +270,7 @@ class Vocabulary:
                 self._candidate_vectors = embed(self.candidates)
             scores = self._candidate_vectors @ embed([word])[0]
             best = int(np.argmax(scores))
-            self._nearest[word] = (self.candidates[best], float(scores[best]))
+            _remember(self._nearest, word, (self.candidates[best], float(scores[best])))
         return self._nearest[word]
 
     def nearest_colour(self, name: str) -> str:
@@ -282,6 +285,13 @@ class Vocabulary:
             return abs(_hue_difference(lab, target)) + LIGHTNESS_WEIGHT * abs(lab[0] - target[0])
 
         return min(set(self.palette_lab) - greys, key=distance)
+
+
+def _remember(cache: dict, key: str, value: object) -> None:
+    """Store in a bounded cache: when full, it is emptied (simple, and the words come back cheaply)."""
+    if len(cache) >= CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
 
 
 def _chroma(lab: np.ndarray) -> float:

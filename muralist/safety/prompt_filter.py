@@ -6,8 +6,8 @@ Layers, each cheap enough to run on every prompt (p95 target 15 ms on one CPU co
 2. lexicon.py: per-category words and phrases with context rules and combinations.
 3. gate.py: cosine similarity of the prompt's MiniLM embedding to per-category exemplars, with
    review and block thresholds, counted only when it beats every benign look-alike by a margin;
-   classifier.py: a logistic regression on the same embedding (fitted on dev material), with its
-   own review and block probabilities per category.
+   classifier.py: a small network on the same embedding (fitted on dev material), with its own
+   review and block probabilities per category.
 4. Prompt-injection text ("ignore the safety rules") → blocked (the policy may say review) alone,
    blocked next to any content evidence, even evidence too weak to act on by itself.
 5. Adversarial token soup (gibberish.py) → review, or block when the soup also leans towards a

@@ -157,3 +157,23 @@ def test_policy_a_phrase_must_fit_its_neighbours() -> None:
                             context_threshold=0.42, nouns={"cat"})  # fmt: skip
     assert vocabulary.read("a cat x", embed) == "a cat on the left"  # nearer REL does not fit before the end
     assert vocabulary.read("a cat x a cat", embed) == "a cat to the left of a cat"
+
+
+def test_policy_a_reading_is_remembered_and_the_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import muralist.models.vocabulary as vocabulary_module
+
+    calls: list[list[str]] = []
+
+    def counting_embed(words: list[str]) -> np.ndarray:
+        calls.append(words)
+        return _embed(words)
+
+    v = _vocabulary()
+    assert v.read("a puss on red", counting_embed) == "a cat on red"
+    made = len(calls)
+    assert v.read("a puss on red", counting_embed) == "a cat on red" and len(calls) == made  # no new embedding
+    monkeypatch.setattr(vocabulary_module, "CACHE_SIZE", 2)
+    for prompt in ("a puss", "a zzz", "a deep", "a crimson"):
+        v.read(prompt, counting_embed)
+    assert len(v._readings) <= 2 and len(v._nearest) <= 2
+    assert v.read("a puss on red", counting_embed) == "a cat on red"  # forgotten, read again the same
