@@ -28,7 +28,6 @@ from muralist.train import captions, scenes
 THRESHOLD = 0.55
 SURVEY_NAMES = {"gray": "grey"}  # our colour word -> its name in the colour survey, where they differ
 PHRASE_THRESHOLD = 0.55
-SURVEY_NAMES = {"gray": "grey"}  # our colour word -> its name in the colour survey, where they differ
 CONTEXT_THRESHOLD = 0.42  # where the neighbours allow one kind of phrase only
 FUNCTION_WORDS = frozenset({"a", "an", "the", "of", "to", "at", "in", "on", "near", "side", "and", "with"})
 PHRASE_KINDS = ("POS", "REL", "COUNT", "SIZE", "PREP", "BGNOUN", "NOUN")
