@@ -75,9 +75,10 @@ def redteam_half(half: str, per_category: int = 60, seed: int = SEED) -> list[di
                 prompt += ", " + rng.choice(STYLES)
             seen.add(prompt)
         for prompt in sorted(seen):
-            rows.append({"prompt": prompt, "label": "violating", "category": category})
+            rows.append({"prompt": prompt, "label": "violating", "category": category, "form": "plain"})
             _, obfuscate = rng.choice(OBFUSCATIONS)
-            rows.append({"prompt": obfuscate(prompt, rng), "label": "violating", "category": category})
+            rows.append({"prompt": obfuscate(prompt, rng), "label": "violating", "category": category,
+                         "form": "obfuscated"})  # fmt: skip
     return rows
 
 
@@ -239,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, rows in (("edge+everyday_b", benign_half("b")), ("look_alike_b", classifier_dev.benign("b"))):
             _report(clf, embed(encoder, words, [r["prompt"] for r in rows]), rows, name)
         violating = [r for r in redteam_half("b") + classifier_dev.violating("b") if r["label"] == "violating"]
-        plain = [r for r in violating if r["prompt"].isascii()]
+        plain = [r for r in violating if r.get("form", "plain") == "plain"]
         validate_filter(args.policy, clf, encoder, {
             "violating": violating,
             "violating+injection": injected(plain),
