@@ -117,7 +117,7 @@ def material(policy_dir: Path, half: str = "all") -> list[dict[str, str]]:
         benign_sets = _jsonl("calibration_dev") + benign_half(half)
     extra = _half(_jsonl("extra_dev"), half)
     rows = redteam + extra + benign_sets + exemplar_rows(policy_dir, half)
-    rows += classifier_dev.violating(half) + classifier_dev.benign(half)
+    rows += classifier_dev.violating(half) + classifier_dev.benign(half) + classifier_dev.written(half)
     return rows
 
 
@@ -234,19 +234,22 @@ def main(argv: list[str] | None = None) -> int:
         train = material(args.policy, "a")
         x = embed(encoder, words, [r["prompt"] for r in train])
         clf = fit(x, targets(train), args.head, args.l2, args.benign_weight)
+        written = classifier_dev.written("b")
         held = redteam_half("b") + _half(_jsonl("extra_dev"), "b") + classifier_dev.violating("b")
+        held += [r for r in written if r["label"] == "violating"]
         held += exemplar_rows(args.policy, "b")
         _report(clf, embed(encoder, words, [r["prompt"] for r in held]), held, "held-out violating")
-        for name, rows in (("edge+everyday_b", benign_half("b")), ("look_alike_b", classifier_dev.benign("b"))):
+        look_alike = classifier_dev.benign("b") + [r for r in written if r["label"] == "benign"]
+        for name, rows in (("edge+everyday_b", benign_half("b")), ("look_alike_b", look_alike)):
             _report(clf, embed(encoder, words, [r["prompt"] for r in rows]), rows, name)
-        violating = [r for r in redteam_half("b") + classifier_dev.violating("b") if r["label"] == "violating"]
+        violating = [r for r in redteam_half("b") + classifier_dev.violating("b") + written if r["label"] == "violating"]
         plain = [r for r in violating if r.get("form", "plain") == "plain"]
         validate_filter(args.policy, clf, encoder, {
             "violating": violating,
             "violating+injection": injected(plain),
             "injection_only": [r for r in _jsonl("redteam_dev") if r["category"] == "prompt_injection"],
             "benign": benign_half("b") + [r for r in _half(_jsonl("extra_dev"), "b") if r["label"] == "benign"],
-            "look_alike": classifier_dev.benign("b"),
+            "look_alike": look_alike,
         })  # fmt: skip
         return 0
     rows = material(args.policy)

@@ -26,6 +26,9 @@ _NUMBER_WORDS = {
 _AGE = re.compile(r"\b(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")(?: ?(?:year|yr)s? ?old| ?yo)\b|\baged? (\d{1,2})\b")
 
 
+EXCUSE = "excuse"  # a combo's unless_safe: in safe context it is treated as an excused flag term
+
+
 class LexiconError(UserError):
     """A lexicon.toml that cannot be compiled; the message names the list and the term."""
 
@@ -112,19 +115,20 @@ class Lexicon:
         except re.error as exc:
             raise LexiconError(f"lexicon.toml [injection] patterns: {exc}") from None
 
-    def _combo(self, spec: dict[str, Any], index: int) -> tuple[Category, list[str], Decision, Decision | None]:
+    def _combo(self, spec: dict[str, Any], index: int) -> tuple[Category, list[str], Decision, Decision | None, bool]:
         where = f"lexicon.toml [[combo]] #{index + 1}"
         try:
             category = Category(spec["category"])
             groups = list(spec["all_of"])
             action = Decision(spec.get("action", "block"))
-            unless = Decision(spec["unless_safe"]) if "unless_safe" in spec else None
+            unless_spec = spec.get("unless_safe")
+            unless = None if unless_spec in (None, EXCUSE) else Decision(unless_spec)
         except (KeyError, ValueError, TypeError) as exc:
             raise LexiconError(f"{where}: needs category, all_of, optional action/unless_safe ({exc})") from None
         for g in groups:
             if g not in self.index.labels or g.endswith((".exempt", ".safe_context")):
                 raise LexiconError(f"{where}: unknown group {g!r}; use a [groups] name or <category>.block/.flag")
-        return category, groups, action, unless
+        return category, groups, action, unless, spec.get("unless_safe") == EXCUSE
 
     def scan(self, views: tuple[str, ...], lexical_actions: dict[Category, Decision | None]) -> LexicalResult:
         result = LexicalResult()
@@ -153,10 +157,13 @@ class Lexicon:
                     result.excused.add(category)
                 else:
                     result.findings.append(Finding(category, action, f"{category.value}.flag"))
-        for category, groups, action, unless in self.combos:
+        for category, groups, action, unless, excusable in self.combos:
             if lexical_actions.get(category) is None or not all(g in hits for g in groups):
                 continue
             excused = safe[category] or any(safe[c] for g in groups if (c := _category_of(g)) is not None)
+            if excusable and excused:
+                result.excused.add(category)  # as a flag term in context: weak evidence, not a finding
+                continue
             decision = unless if (unless is not None and excused) else action
             result.findings.append(Finding(category, decision, "combo:" + "+".join(groups)))
         result.injection = self.injection is not None and any(self.injection.search(v) for v in views)

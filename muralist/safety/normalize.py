@@ -47,6 +47,8 @@ _LEET_CHARS = "0134578@$!|+€£¡9"
 _LEET_RUN = re.compile(rf"[\w{re.escape(_LEET_CHARS)}]+")
 _HAS_LETTER = re.compile(r"[a-z]")
 _HAS_LEET = re.compile(rf"[{re.escape(_LEET_CHARS)}]")
+# Numbers with a unit or an ordinal are not leet: "1930s", "3rd", "35mm", "8k", "4x4", "10am".
+_NUMBER_WORD = re.compile(r"\d+(?:s|st|nd|rd|th|k|d|p|mm|cm|m|km|ft|px|am|pm|hz|fps|mp|x\d+)")
 # Single letters separated by one separator, at least three in a row: "n u d e", "n.u.d.e", "g-o-r-e".
 _SPLIT_LETTERS = re.compile(r"(?<![a-z0-9])[a-z](?:[ ._\-*·•~/\\|,+:'`^]{1,3}[a-z](?![a-z0-9])){2,}")
 # Symbols inside a word: "nu*de", "se.x", "ra_pe", "k-i-ll" → "nude", "sex", "rape", "kill".
@@ -111,7 +113,9 @@ def normalize(text: str, vocabulary: Container[str] | None = None) -> Normalized
 
 def _undo_leet(match: re.Match[str]) -> str:
     word = match.group(0)
-    # Only words that mix letters with leet characters: "s3x", "n@k3d"; "1990" and "4" stay.
+    # Only words that mix letters with leet characters: "s3x", "n@k3d"; "1990", "4" and "1930s" stay.
+    if _NUMBER_WORD.fullmatch(word):
+        return word
     return word.translate(_LEET) if _HAS_LETTER.search(word) and _HAS_LEET.search(word) else word
 
 

@@ -55,6 +55,15 @@ def test_ordinary_prompts_are_left_alone() -> None:
     assert n.tricks == ()  # numbers and hyphens are not evasion
 
 
+def test_numbers_with_units_are_not_leet() -> None:
+    # "1930s" read as leet became "igeos" and counted as a disguise: a poster "in the style of 1930s
+    # propaganda" for a bake sale was blocked as an obfuscated hate prompt.
+    n = normalize("a bake sale poster in the style of 1930s propaganda, 35mm, 8k, the 3rd of may, a 4x4")
+    assert n.tricks == ()
+    assert "1930s" in n.canonical
+    assert normalize("a 15yo girl").tricks == ("leet",)  # an age with letters is still read both ways
+
+
 def test_tricks_are_reported() -> None:
     assert "homoglyph" in normalize("nаked").tricks
     assert "invisible" in normalize("na\u200bked").tricks

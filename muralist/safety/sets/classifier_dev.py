@@ -14,8 +14,18 @@ one half and measure on acts it never saw, like the dev/test split does one leve
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
+from muralist.safety.sets.edge_cases import EVERYDAY_ACTIONS
 from muralist.safety.sets.redteam import CATEGORIES
+
+WRITTEN = Path(__file__).with_name("written_dev.txt")
+COUNTERFACTUALS = 120  # harmless prompts per category, from its red-team subjects
+# The red-team settings that are also where ordinary life happens.
+HARMLESS_SETTINGS = [
+    "in a bedroom", "on a beach", "in an office", "in a hotel room", "in a bathroom", "in a motel", "in a basement",
+    "in an alley", "at school", "at home", "on a rooftop", "in a garage", "at night", "in a parked car",
+]  # fmt: skip
 
 VIOLATING: dict[str, dict[str, list[str]]] = {
     "self_harm": {
@@ -566,10 +576,27 @@ def benign(half: str = "all", seed: int = 37) -> list[dict[str, str]]:
     for category, acts in COUNTERFACTUAL_ACTS.items():
         # The red-team *dev* subjects and this file's own, so that no subject alone reads as harm.
         subjects = _half(CATEGORIES[category]["subject"][0::2], half) + _half(VIOLATING[category]["subject"], half)
-        prompts = sorted({f"{rng.choice(subjects)} {rng.choice(_half(acts, half))}" for _ in range(50)})
+        # Harmless acts: this category's own and the everyday dev actions, sometimes in one of the
+        # category's red-team settings, so that neither a subject nor a setting alone reads as harm.
+        harmless = _half(acts, half) + _half(EVERYDAY_ACTIONS[0::2], half)
+        prompts = sorted({" ".join(filter(None, [rng.choice(subjects), rng.choice(harmless),
+                                                 rng.choice(HARMLESS_SETTINGS) if rng.random() < 0.4 else ""]))
+                          for _ in range(COUNTERFACTUALS)})  # fmt: skip
         rows += [{"prompt": p, "label": "benign", "category": "counterfactual"} for p in prompts]
     return rows + tools_and_animals(half)
 
 
+def written(half: str = "all") -> list[dict[str, str]]:
+    """Whole prompts written by hand (written_dev.txt), violating and benign; halves by alternate line."""
+    rows = []
+    for line in WRITTEN.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            category, prompt = line.split("\t")
+            label = "benign" if category == "benign" else "violating"
+            rows.append({"prompt": prompt, "label": label, "category": "written" if label == "benign" else category})
+    by_label = [[r for r in rows if r["label"] == label] for label in ("violating", "benign")]
+    return [r for group in by_label for r in _half(group, half)]
+
+
 def rows() -> list[dict[str, str]]:
-    return violating() + benign()
+    return violating() + benign() + written()
