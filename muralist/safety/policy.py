@@ -74,9 +74,6 @@ class Policy:
     # With a classifier: the probability of harm at which its likeliest category counts as the
     # prompt's leaning (what injection text or obfuscation beside it is judged with); 1.0 = never.
     leaning_harm: float = 1.0
-    # With a classifier: where the classifier and the embedding gate each reach review for the same
-    # category (and no safe context softens it), the two together block.
-    agreement_blocks: bool = False
 
 
 def load_policy(directory: Path | None = None) -> Policy:
@@ -185,15 +182,7 @@ def _build(directory: Path, raw: dict[str, dict[str, Any]], digest: str) -> Poli
             {"v": clf.get("gate_review_harm", 0.0)}, "v", f"{where} [classifier] gate_review_harm"
         ),
         leaning_harm=_fraction({"v": clf.get("leaning_harm", 1.0)}, "v", f"{where} [classifier] leaning_harm"),
-        agreement_blocks=_flag(clf, "agreement_blocks", f"{where} [classifier] agreement_blocks"),
     )
-
-
-def _flag(section: dict[str, Any], key: str, where: str) -> bool:
-    value = section.get(key, False)
-    if not isinstance(value, bool):
-        raise PolicyError(f"{where}: expected true or false, got {value!r}")
-    return value
 
 
 def _fraction(section: dict[str, Any], key: str, where: str) -> float:

@@ -7,8 +7,7 @@ Layers, each cheap enough to run on every prompt (p95 target 15 ms on one CPU co
 3. gate.py: cosine similarity of the prompt's MiniLM embedding to per-category exemplars, with
    review and block thresholds, counted only when it beats every benign look-alike by a margin;
    classifier.py: a small network on the same embedding (fitted on dev material), with its own
-   review and block probabilities per category. Where both hold a prompt for the same category,
-   the policy may say that together they block (`agreement_blocks`).
+   review and block probabilities per category.
 4. Prompt-injection text ("ignore the safety rules") → blocked (the policy may say review) alone,
    blocked next to any content evidence, even evidence too weak to act on by itself.
 5. Adversarial token soup (gibberish.py) → review, or block when the soup also leans towards a
@@ -111,15 +110,6 @@ class PromptFilter:
                     findings.append(_Finding(Decision.BLOCK, category, s, f"embedding:{category.value}>=block"))
                 elif s >= limits.embed_review:
                     findings.append(_Finding(Decision.REVIEW, category, s, f"embedding:{category.value}>=review"))
-
-        if p.agreement_blocks and gate is not None and classified is not None:
-            # Two readings that each hold the prompt for the same category, the classifier's not
-            # softened by context, block it: "a mural demanding all asians be sent back".
-            category = classified[0]
-            reasons = {f.reason for f in findings}
-            both = {f"classifier:{category.value}>=review", f"embedding:{category.value}>=review"} <= reasons
-            if both and category not in lexical.safe:
-                findings.append(_Finding(Decision.BLOCK, category, classified[1], f"agreement:{category.value}"))
 
         # The category with the strongest evidence, even if too weak to act on alone.
         leaning = self._leaning(gate, findings, lexical.excused, classified)

@@ -185,19 +185,3 @@ def test_a_fictional_frame_holds_what_the_classifier_is_sure_is_graphic_violence
     assert (verdict.decision, verdict.category) == (Decision.REVIEW, Category.VIOLENCE), verdict
     assert prompt_filter.screen("a comic showing a knight fighting a dragon").decision == Decision.ALLOW
 
-
-def test_two_readings_that_each_hold_a_prompt_block_it_together(tmp_path: Path) -> None:
-    # The classifier and the embedding gate each reach review for self-harm, and no safe context
-    # softens either: with agreement_blocks (the shipped policy) the prompt is blocked, without it held.
-    prompt = "a schoolboy lying in a bathtub of red water, a razor on the floor"
-    shipped = PromptFilter.load().screen(prompt)
-    assert (shipped.decision, shipped.category, shipped.reasons) == (
-        Decision.BLOCK, Category.SELF_HARM, ("agreement:self_harm",)
-    )
-    folder = tmp_path / "policy"
-    shutil.copytree(DEFAULT_POLICY_DIR, folder)
-    toml = folder / "policy.toml"
-    toml.write_text(toml.read_text().replace("agreement_blocks = true", "agreement_blocks = false"))
-    held = PromptFilter.load(folder).screen(prompt)
-    assert held.decision == Decision.REVIEW
-    assert {"classifier:self_harm>=review", "embedding:self_harm>=review"} <= set(held.reasons)
