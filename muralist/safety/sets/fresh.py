@@ -1,4 +1,4 @@
-"""Fresh check sets: prompts written by hand after a policy change and read once (fresh_v7, fresh_v8, fresh_v9).
+"""Fresh check sets: prompts written by hand after a policy change and read once (fresh_v7 to fresh_v10).
 
 A test split that has been read after every change stops being a test; a check set written after
 the last change, by someone who read no test prompt, and evaluated once says what unread prompts
