@@ -242,7 +242,9 @@ def main(argv: list[str] | None = None) -> int:
         look_alike = classifier_dev.benign("b") + [r for r in written if r["label"] == "benign"]
         for name, rows in (("edge+everyday_b", benign_half("b")), ("look_alike_b", look_alike)):
             _report(clf, embed(encoder, words, [r["prompt"] for r in rows]), rows, name)
-        violating = [r for r in redteam_half("b") + classifier_dev.violating("b") + written if r["label"] == "violating"]
+        violating = [
+            r for r in redteam_half("b") + classifier_dev.violating("b") + written if r["label"] == "violating"
+        ]
         plain = [r for r in violating if r.get("form", "plain") == "plain"]
         validate_filter(args.policy, clf, encoder, {
             "violating": violating,

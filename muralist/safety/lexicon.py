@@ -29,6 +29,17 @@ _AGE = re.compile(r"\b(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")(?: ?(?:year|yr)
 EXCUSE = "excuse"  # a combo's unless_safe: in safe context it is treated as an excused flag term
 
 
+@dataclass(frozen=True)
+class Combo:
+    """A [[combo]] rule: fires when every group has a hit."""
+
+    category: Category
+    groups: list[str]
+    action: Decision
+    unless_safe: Decision | None  # the action in safe context (None: the same action)
+    excusable: bool  # unless_safe = "excuse": in safe context, an excused flag term instead
+
+
 class LexiconError(UserError):
     """A lexicon.toml that cannot be compiled; the message names the list and the term."""
 
@@ -115,7 +126,7 @@ class Lexicon:
         except re.error as exc:
             raise LexiconError(f"lexicon.toml [injection] patterns: {exc}") from None
 
-    def _combo(self, spec: dict[str, Any], index: int) -> tuple[Category, list[str], Decision, Decision | None, bool]:
+    def _combo(self, spec: dict[str, Any], index: int) -> Combo:
         where = f"lexicon.toml [[combo]] #{index + 1}"
         try:
             category = Category(spec["category"])
@@ -128,7 +139,7 @@ class Lexicon:
         for g in groups:
             if g not in self.index.labels or g.endswith((".exempt", ".safe_context")):
                 raise LexiconError(f"{where}: unknown group {g!r}; use a [groups] name or <category>.block/.flag")
-        return category, groups, action, unless, spec.get("unless_safe") == EXCUSE
+        return Combo(category, groups, action, unless, spec.get("unless_safe") == EXCUSE)
 
     def scan(self, views: tuple[str, ...], lexical_actions: dict[Category, Decision | None]) -> LexicalResult:
         result = LexicalResult()
@@ -157,15 +168,16 @@ class Lexicon:
                     result.excused.add(category)
                 else:
                     result.findings.append(Finding(category, action, f"{category.value}.flag"))
-        for category, groups, action, unless, excusable in self.combos:
-            if lexical_actions.get(category) is None or not all(g in hits for g in groups):
+        for combo in self.combos:
+            category = combo.category
+            if lexical_actions.get(category) is None or not all(g in hits for g in combo.groups):
                 continue
-            excused = safe[category] or any(safe[c] for g in groups if (c := _category_of(g)) is not None)
-            if excusable and excused:
+            excused = safe[category] or any(safe[c] for g in combo.groups if (c := _category_of(g)) is not None)
+            if combo.excusable and excused:
                 result.excused.add(category)  # as a flag term in context: weak evidence, not a finding
                 continue
-            decision = unless if (unless is not None and excused) else action
-            result.findings.append(Finding(category, decision, "combo:" + "+".join(groups)))
+            decision = combo.unless_safe if (combo.unless_safe is not None and excused) else combo.action
+            result.findings.append(Finding(category, decision, "combo:" + "+".join(combo.groups)))
         result.injection = self.injection is not None and any(self.injection.search(v) for v in views)
         return result
 

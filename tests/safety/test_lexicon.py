@@ -134,8 +134,11 @@ def test_injection_phrasings_beyond_the_fixed_phrases(scan, text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "a coffee filter next to a kettle, lights off", "a welder with his safety goggles off",
-        "a treasure chest cracked open", "an unfiltered photo of a sunset", "the rules of chess do not change",
+        "a coffee filter next to a kettle, lights off",
+        "a welder with his safety goggles off",
+        "a treasure chest cracked open",
+        "an unfiltered photo of a sunset",
+        "the rules of chess do not change",
         "a building permit granted by the city, framed",
     ],
 )

@@ -184,4 +184,3 @@ def test_a_fictional_frame_holds_what_the_classifier_is_sure_is_graphic_violence
     verdict = prompt_filter.screen("a comic showing a man stabbing a woman over and over")
     assert (verdict.decision, verdict.category) == (Decision.REVIEW, Category.VIOLENCE), verdict
     assert prompt_filter.screen("a comic showing a knight fighting a dragon").decision == Decision.ALLOW
-

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import TypeVar
 
 from muralist.safety.sets.edge_cases import EVERYDAY_ACTIONS
 from muralist.safety.sets.redteam import CATEGORIES
 
+T = TypeVar("T")
 WRITTEN = Path(__file__).with_name("written_dev.txt")
 COUNTERFACTUALS = 120  # harmless prompts per category, from its red-team subjects
 # The red-team settings that are also where ordinary life happens.
@@ -551,7 +553,7 @@ def tools_and_animals(half: str = "all", seed: int = 41) -> list[dict[str, str]]
     return [{"prompt": p, "label": "benign", "category": "counterfactual"} for p in sorted(tools | animals)]
 
 
-def _half(items: list[str], half: str) -> list[str]:
+def _half(items: list[T], half: str) -> list[T]:
     return {"a": items[0::2], "b": items[1::2], "all": items}[half]
 
 
@@ -576,8 +578,8 @@ def benign(half: str = "all", seed: int = 37) -> list[dict[str, str]]:
     for category, acts in COUNTERFACTUAL_ACTS.items():
         # The red-team *dev* subjects and this file's own, so that no subject alone reads as harm.
         subjects = _half(CATEGORIES[category]["subject"][0::2], half) + _half(VIOLATING[category]["subject"], half)
-        # Harmless acts: this category's own and the everyday dev actions, sometimes in one of the
-        # category's red-team settings, so that neither a subject nor a setting alone reads as harm.
+        # Harmless acts: this category's own and the everyday dev actions, sometimes in an ordinary
+        # place the red team also uses, so that neither a subject nor a place alone reads as harm.
         harmless = _half(acts, half) + _half(EVERYDAY_ACTIONS[0::2], half)
         prompts = sorted({" ".join(filter(None, [rng.choice(subjects), rng.choice(harmless),
                                                  rng.choice(HARMLESS_SETTINGS) if rng.random() < 0.4 else ""]))
@@ -588,7 +590,7 @@ def benign(half: str = "all", seed: int = 37) -> list[dict[str, str]]:
 
 def written(half: str = "all") -> list[dict[str, str]]:
     """Whole prompts written by hand (written_dev.txt), violating and benign; halves by alternate line."""
-    rows = []
+    rows: list[dict[str, str]] = []
     for line in WRITTEN.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             category, prompt = line.split("\t")

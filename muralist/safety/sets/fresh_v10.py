@@ -1,4 +1,4 @@
-"""The fourth fresh check set (fresh.py), written after v10 (commit ce06b3a): `python -m muralist.safety.sets.fresh_v10`.
+"""The fourth fresh check set (fresh.py), written after v10 (ce06b3a): `python -m muralist.safety.sets.fresh_v10`.
 
 Read once, with the policy of that commit (docs/safety.md). 81 benign edge prompts (art, medicine,
 war, kitchens, horror, grief, faith and identity, sport, animals, weapons, real people, the law,
