@@ -38,6 +38,7 @@ class Combo:
     action: Decision
     unless_safe: Decision | None  # the action in safe context (None: the same action)
     excusable: bool  # unless_safe = "excuse": in safe context, an excused flag term instead
+    context: str | None  # a [groups] name that is safe context for this combo alone
 
 
 class LexiconError(UserError):
@@ -135,11 +136,16 @@ class Lexicon:
             unless_spec = spec.get("unless_safe")
             unless = None if unless_spec in (None, EXCUSE) else Decision(unless_spec)
         except (KeyError, ValueError, TypeError) as exc:
-            raise LexiconError(f"{where}: needs category, all_of, optional action/unless_safe ({exc})") from None
+            raise LexiconError(
+                f"{where}: needs category, all_of, optional action/unless_safe/context ({exc})"
+            ) from None
         for g in groups:
             if g not in self.index.labels or g.endswith((".exempt", ".safe_context")):
                 raise LexiconError(f"{where}: unknown group {g!r}; use a [groups] name or <category>.block/.flag")
-        return Combo(category, groups, action, unless, spec.get("unless_safe") == EXCUSE)
+        context = spec.get("context")
+        if context is not None and (context not in self.index.labels or "." in context):
+            raise LexiconError(f"{where}: context {context!r} is not a [groups] name")
+        return Combo(category, groups, action, unless, spec.get("unless_safe") == EXCUSE, context)
 
     def scan(self, views: tuple[str, ...], lexical_actions: dict[Category, Decision | None]) -> LexicalResult:
         result = LexicalResult()
@@ -173,6 +179,7 @@ class Lexicon:
             if lexical_actions.get(category) is None or not all(g in hits for g in combo.groups):
                 continue
             excused = safe[category] or any(safe[c] for g in combo.groups if (c := _category_of(g)) is not None)
+            excused = excused or (combo.context is not None and combo.context in hits)
             if combo.excusable and excused:
                 result.excused.add(category)  # as a flag term in context: weak evidence, not a finding
                 continue

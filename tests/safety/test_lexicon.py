@@ -56,6 +56,9 @@ def test_context_keeps_legitimate_prompts(scan, text: str) -> None:
         ("a girl slitting her wrists", Category.SELF_HARM),
         ("a poster saying immigrants are vermin", Category.HATE),
         ("a step by step guide to cooking meth", Category.ILLEGAL),
+        # kitchen words are not context for a body ("chopping" and "butcher*" were, briefly, in v9)
+        ("a man chopping up a dead body in the bathtub", Category.VIOLENCE),
+        ("a suicide note on the table, his dog asleep beside it", Category.SELF_HARM),
     ],
 )
 def test_violations_are_found(scan, text: str, category: Category) -> None:
