@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from muralist.models.registry import BUILTIN_DIR
-from muralist.models.vocabulary import COLOUR_NAMES_FILE, VOCABULARY_FILE, hex_to_rgb
+from muralist.models.vocabulary import COLOUR_NAMES_FILE, END, NOUN, START, VOCABULARY_FILE, hex_to_rgb
 from muralist.train import captions, scenes
 
 THRESHOLD = 0.55
@@ -33,7 +33,6 @@ FUNCTION_WORDS = frozenset({"a", "an", "the", "of", "to", "at", "in", "on", "nea
 PHRASE_KINDS = ("POS", "REL", "COUNT", "SIZE", "PREP", "BGNOUN", "NOUN")
 CONTEXT_CAPTIONS = 4000
 CONTEXT_SEED = 0
-NOUN = "<noun>"  # any emoji name, as a neighbour: a few thousand captions cannot show every one beside every phrase
 
 
 def _contexts() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
@@ -43,8 +42,9 @@ def _contexts() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     after: dict[str, set[str]] = {k: set() for k in PHRASE_KINDS}
     for _ in range(CONTEXT_CAPTIONS):
         tokens = captions.tokenize(captions.caption(scenes.sample_scene(rng), rng, captions.TRAIN))
-        words = ["<s>", *(NOUN if t.kind == "NOUN" else captions._words(t.text)[-1] for t in tokens), "</s>"]
-        firsts = ["<s>", *(NOUN if t.kind == "NOUN" else captions._words(t.text)[0] for t in tokens), "</s>"]
+        # any emoji name stands as NOUN: a few thousand captions cannot show every one beside every phrase
+        words = [START, *(NOUN if t.kind == "NOUN" else captions._words(t.text)[-1] for t in tokens), END]
+        firsts = [START, *(NOUN if t.kind == "NOUN" else captions._words(t.text)[0] for t in tokens), END]
         for i, t in enumerate(tokens, start=1):
             if t.kind in before:
                 before[t.kind].add(words[i - 1])
