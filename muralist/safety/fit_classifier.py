@@ -29,7 +29,6 @@ import shutil
 import tempfile
 import tomllib
 from pathlib import Path
-from typing import TypeVar
 
 import torch
 
@@ -39,12 +38,12 @@ from muralist.safety.normalize import normalize
 from muralist.safety.policy import CLASSIFIER_FILE, DEFAULT_POLICY_DIR, load_policy
 from muralist.safety.prompt_filter import PromptFilter
 from muralist.safety.sets import SETS_DIR, classifier_dev
+from muralist.safety.sets.classifier_dev import half_of
 from muralist.safety.sets.edge_cases import DOMAINS, EVERYDAY_ACTIONS, EVERYDAY_PLACES, EVERYDAY_SUBJECTS, STYLE_TAGS
 from muralist.safety.sets.obfuscate import OBFUSCATIONS
 from muralist.safety.sets.redteam import CATEGORIES, INJECTIONS, STYLES, split_half
 from muralist.safety.verdict import CONTENT_CATEGORIES, Decision
 
-T = TypeVar("T")
 CLASSES = ["benign"] + [c.value for c in CONTENT_CATEGORIES]
 SEED = 7
 L2 = 3e-5
@@ -57,16 +56,12 @@ def _jsonl(name: str) -> list[dict[str, str]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def _half(items: list[T], half: str) -> list[T]:
-    return {"a": items[0::2], "b": items[1::2], "all": items}[half]
-
-
 def redteam_half(half: str, per_category: int = 60, seed: int = SEED) -> list[dict[str, str]]:
     """Plain and obfuscated red-team prompts from one half of the *dev* half of each word list."""
     rng = random.Random(f"{seed}-{half}")
     rows = []
     for category, slots in CATEGORIES.items():
-        subjects, acts = (_half(slots[k][0::2], half) for k in ("subject", "act"))
+        subjects, acts = (half_of(slots[k][0::2], half) for k in ("subject", "act"))
         seen: set[str] = set()
         while len(seen) < min(per_category, len(subjects) * len(acts)):
             parts = [rng.choice(subjects), rng.choice(acts), rng.choice(slots["setting"])]
@@ -87,9 +82,9 @@ def benign_half(half: str, seed: int = SEED) -> list[dict[str, str]]:
     rng = random.Random(f"{seed}-benign-{half}")
     rows = []
     for domain, (templates, fillers) in DOMAINS.items():
-        for x in _half(fillers[0::2], half):
+        for x in half_of(fillers[0::2], half):
             rows.append({"prompt": rng.choice(templates).format(x=x), "label": "benign", "category": domain})
-    subjects, actions, places = (_half(x[0::2], half) for x in (EVERYDAY_SUBJECTS, EVERYDAY_ACTIONS, EVERYDAY_PLACES))
+    subjects, actions, places = (half_of(x[0::2], half) for x in (EVERYDAY_SUBJECTS, EVERYDAY_ACTIONS, EVERYDAY_PLACES))
     for _ in range(150):
         prompt = f"{rng.choice(subjects)} {rng.choice(actions)} {rng.choice(places)}"
         if rng.random() < 0.5:
@@ -103,7 +98,7 @@ def exemplar_rows(policy_dir: Path, half: str) -> list[dict[str, str]]:
     rows = []
     for name, sentences in exemplars.items():
         label = "benign" if name == "benign" else "violating"
-        rows += [{"prompt": s, "label": label, "category": name} for s in _half(sentences, half)]
+        rows += [{"prompt": s, "label": label, "category": name} for s in half_of(sentences, half)]
     return rows
 
 
@@ -115,7 +110,7 @@ def material(policy_dir: Path, half: str = "all") -> list[dict[str, str]]:
     else:
         redteam = redteam_half(half)
         benign_sets = _jsonl("calibration_dev") + benign_half(half)
-    extra = _half(_jsonl("extra_dev"), half)
+    extra = half_of(_jsonl("extra_dev"), half)
     rows = redteam + extra + benign_sets + exemplar_rows(policy_dir, half)
     rows += classifier_dev.violating(half) + classifier_dev.benign(half) + classifier_dev.written(half)
     return rows
@@ -235,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         x = embed(encoder, words, [r["prompt"] for r in train])
         clf = fit(x, targets(train), args.head, args.l2, args.benign_weight)
         written = classifier_dev.written("b")
-        held = redteam_half("b") + _half(_jsonl("extra_dev"), "b") + classifier_dev.violating("b")
+        held = redteam_half("b") + half_of(_jsonl("extra_dev"), "b") + classifier_dev.violating("b")
         held += [r for r in written if r["label"] == "violating"]
         held += exemplar_rows(args.policy, "b")
         _report(clf, embed(encoder, words, [r["prompt"] for r in held]), held, "held-out violating")
@@ -250,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
             "violating": violating,
             "violating+injection": injected(plain),
             "injection_only": [r for r in _jsonl("redteam_dev") if r["category"] == "prompt_injection"],
-            "benign": benign_half("b") + [r for r in _half(_jsonl("extra_dev"), "b") if r["label"] == "benign"],
+            "benign": benign_half("b") + [r for r in half_of(_jsonl("extra_dev"), "b") if r["label"] == "benign"],
             "look_alike": look_alike,
         })  # fmt: skip
         return 0

@@ -548,12 +548,13 @@ ANIMAL_ACTS = [
 def tools_and_animals(half: str = "all", seed: int = 41) -> list[dict[str, str]]:
     """Harmless prompts with the objects and animals of violent acts (benign counterfactuals)."""
     rng = random.Random(f"{seed}-{half}")
-    tools = {f.format(x=rng.choice(_half(TOOLS, half))) for f in _half(TOOL_FRAMES, half) for _ in range(6)}
-    animals = {f"{rng.choice(_half(ANIMALS, half))} {act}" for act in _half(ANIMAL_ACTS, half) for _ in range(5)}
+    tools = {f.format(x=rng.choice(half_of(TOOLS, half))) for f in half_of(TOOL_FRAMES, half) for _ in range(6)}
+    animals = {f"{rng.choice(half_of(ANIMALS, half))} {act}" for act in half_of(ANIMAL_ACTS, half) for _ in range(5)}
     return [{"prompt": p, "label": "benign", "category": "counterfactual"} for p in sorted(tools | animals)]
 
 
-def _half(items: list[T], half: str) -> list[T]:
+def half_of(items: list[T], half: str) -> list[T]:
+    """One half of a list for fit_classifier --validate ("a": even places, "b": odd), or "all" of it."""
     return {"a": items[0::2], "b": items[1::2], "all": items}[half]
 
 
@@ -562,7 +563,7 @@ def violating(half: str = "all", per_category: int = 200, seed: int = 31) -> lis
     rng = random.Random(f"{seed}-{half}")
     rows = []
     for category, slots in VIOLATING.items():
-        subjects, acts = _half(slots["subject"], half), _half(slots["act"], half)
+        subjects, acts = half_of(slots["subject"], half), half_of(slots["act"], half)
         n = min(per_category, len(subjects) * len(acts))
         seen: set[str] = set()
         while len(seen) < n:
@@ -573,14 +574,14 @@ def violating(half: str = "all", per_category: int = 200, seed: int = 31) -> lis
 
 
 def benign(half: str = "all", seed: int = 37) -> list[dict[str, str]]:
-    rows = [{"prompt": p, "label": "benign", "category": "look_alike"} for p in _half(BENIGN, half)]
+    rows = [{"prompt": p, "label": "benign", "category": "look_alike"} for p in half_of(BENIGN, half)]
     rng = random.Random(f"{seed}-{half}")
     for category, acts in COUNTERFACTUAL_ACTS.items():
         # The red-team *dev* subjects and this file's own, so that no subject alone reads as harm.
-        subjects = _half(CATEGORIES[category]["subject"][0::2], half) + _half(VIOLATING[category]["subject"], half)
+        subjects = half_of(CATEGORIES[category]["subject"][0::2], half) + half_of(VIOLATING[category]["subject"], half)
         # Harmless acts: this category's own and the everyday dev actions, sometimes in an ordinary
         # place the red team also uses, so that neither a subject nor a place alone reads as harm.
-        harmless = _half(acts, half) + _half(EVERYDAY_ACTIONS[0::2], half)
+        harmless = half_of(acts, half) + half_of(EVERYDAY_ACTIONS[0::2], half)
         prompts = sorted({" ".join(filter(None, [rng.choice(subjects), rng.choice(harmless),
                                                  rng.choice(HARMLESS_SETTINGS) if rng.random() < 0.4 else ""]))
                           for _ in range(COUNTERFACTUALS)})  # fmt: skip
@@ -597,7 +598,7 @@ def written(half: str = "all") -> list[dict[str, str]]:
             label = "benign" if category == "benign" else "violating"
             rows.append({"prompt": prompt, "label": label, "category": "written" if label == "benign" else category})
     by_label = [[r for r in rows if r["label"] == label] for label in ("violating", "benign")]
-    return [r for group in by_label for r in _half(group, half)]
+    return [r for group in by_label for r in half_of(group, half)]
 
 
 def rows() -> list[dict[str, str]]:
