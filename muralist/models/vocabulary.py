@@ -45,12 +45,17 @@ from pathlib import Path
 import numpy as np
 
 VOCABULARY_FILE = "vocabulary.json"
+WORDNET_FILE = "wordnet_readings.json"
 COLOUR_NAMES_FILE = "colour_names.json"
 LIGHTNESS_WEIGHT = 0.5  # degrees of hue per unit of CIELAB lightness
 GREY_CHROMA = 12.0  # below this CIELAB chroma a colour is a grey (black, gray, white)
 CACHE_SIZE = 4096  # readings and nearest words remembered per process (a server sees endless new words)
 MAX_SPAN = 4  # words in a span read as one phrase
+MAX_LEXICAL_SPAN = 3  # words in a WordNet name ("king of beasts")
 START, END, NOUN = "<s>", "</s>", "<noun>"  # the ends of a prompt and any emoji name, as neighbours
+BACKGROUND = "background"
+BACKGROUND_LEAD = frozenset({START, ",", "a", "an", "on", "against", "with", "the"})  # before "red background"
+BACKGROUND_AFTER = frozenset({END, ",", "with"})  # after it
 
 # word vectors: a list of words → unit vectors [len(words), dim] (MiniLM mean-pooled, normalised)
 Embed = Callable[[list[str]], np.ndarray]
@@ -67,6 +72,54 @@ class Replacement:
     why: str  # "colour", "nearest word 0.71", ...
 
 
+@dataclass(frozen=True)
+class Lexicon:
+    """What WordNet says unknown words are, in the model's words (written by muralist.train.wordnet)."""
+
+    nouns: dict[str, list[str]]  # "cottontail" -> ["rabbit"]; ties are all listed
+    adjectives: dict[str, list[str]]  # "minuscule" -> ["little", "small"]
+    irregular_plurals: dict[str, str]  # "fungi" -> "fungus"
+    plurals: dict[str, str]  # an emoji's name -> its plural ("rabbit" -> "rabbits")
+
+    @classmethod
+    def load(cls, path: Path) -> Lexicon:
+        spec = json.loads(path.read_text())
+        return cls(spec["nouns"], spec["adjectives"], spec["irregular_plurals"], spec["target_plurals"])
+
+    @property
+    def backgrounds(self) -> set[str]:
+        """The targets that are not emoji: textures and "background"."""
+        return {t for targets in self.nouns.values() for t in targets} - set(self.plurals)
+
+    def read(self, text: str, background_only: bool = False) -> tuple[list[str], bool, str] | None:
+        """(targets, read from a plural, why) for a word or name, or None; background_only where the
+        words around it leave no room for an emoji."""
+        found: tuple[list[str], bool, str] | None = None
+        if text in self.nouns:
+            found = (self.nouns[text], False, "WordNet noun")
+        elif (singular := self._singular(text)) is not None:
+            found = (self.nouns[singular], True, "WordNet noun")
+        elif text in self.adjectives:
+            found = (self.adjectives[text], False, "WordNet size")
+        if found is not None and background_only:
+            kept = [t for t in found[0] if t not in self.plurals]
+            found = (kept, found[1], found[2]) if kept else None
+        return found
+
+    def _singular(self, text: str) -> str | None:
+        """The WordNet noun a plural stands for ("felines", "puppies", "boxes", "fungi"), if any."""
+        head, _, last = text.rpartition(" ")
+        options = [self.irregular_plurals.get(last, "")]
+        for suffix, replacement in (("ies", "y"), ("es", ""), ("s", "")):
+            if last.endswith(suffix) and len(last) > len(suffix) + 1:
+                options.append(last[: -len(suffix)] + replacement)
+        for option in options:
+            name = f"{head} {option}" if head else option
+            if option and name in self.nouns:
+                return name
+        return None
+
+
 class Vocabulary:
     """The known words of a model and how to read an unknown one in them."""
 
@@ -75,7 +128,8 @@ class Vocabulary:
                  threshold: float, phrases: dict[str, str] | None = None,
                  before: dict[str, set[str]] | None = None, after: dict[str, set[str]] | None = None,
                  function_words: set[str] | None = None, phrase_threshold: float = 1.0,
-                 context_threshold: float = 1.0, nouns: set[str] | None = None):  # fmt: skip
+                 context_threshold: float = 1.0, nouns: set[str] | None = None,
+                 lexicon: Lexicon | None = None):  # fmt: skip
         self.known = known
         self.candidates = candidates
         self.textures = textures
@@ -85,6 +139,8 @@ class Vocabulary:
         self.after = after or {}  # kind -> words seen just after it
         self.function_words = function_words or set()
         self.nouns = nouns or set()
+        self.lexicon = lexicon or Lexicon({}, {}, {}, {})
+        self.colour_words = self.before.get("BGNOUN", set())  # colour and texture words: "red", "grey", "sky"
         self.phrase_threshold = phrase_threshold
         self.context_threshold = min(context_threshold, phrase_threshold)
         self._phrase_list = sorted(self.phrases)
@@ -103,12 +159,13 @@ class Vocabulary:
             return None
         spec = json.loads(path.read_text())
         colours = json.loads((directory / COLOUR_NAMES_FILE).read_text())["colours"]
+        lexicon = Lexicon.load(directory / WORDNET_FILE) if (directory / WORDNET_FILE).is_file() else None
         return cls(set(spec["known_words"]), list(spec["candidate_words"]), set(spec["texture_words"]),
                    {k: tuple(v) for k, v in spec["palette"].items()}, colours, float(spec["threshold"]),
                    dict(spec.get("phrases", {})), {k: set(v) for k, v in spec.get("before", {}).items()},
                    {k: set(v) for k, v in spec.get("after", {}).items()}, set(spec.get("function_words", ())),
                    float(spec.get("phrase_threshold", 1.0)), float(spec.get("context_threshold", 1.0)),
-                   set(spec.get("noun_words", ())))  # fmt: skip
+                   set(spec.get("noun_words", ())), lexicon)  # fmt: skip
 
     def read(self, prompt: str, embed: Embed) -> str:
         """The prompt with every unknown word replaced as the module docstring says."""
@@ -123,21 +180,19 @@ class Vocabulary:
         words = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(prompt)]
         if all(w in self.known or w == "," for _, _, w in words):
             return []
-        colours = self._colour_spans(words, embed)
-        out = self._phrase_replacements(prompt, words, colours, embed)
+        fixed = self._fixed_spans(words, embed)
+        out = self._phrase_replacements(prompt, words, fixed, embed)
         taken = {i for r in out for i, (s, e, _) in enumerate(words) if r.start <= s and e <= r.end}
         i = 0
         while i < len(words):
             start, end, word = words[i]
+            if i in fixed:
+                last, new, why = fixed[i]
+                out.append(Replacement(start, words[last][1], prompt[start : words[last][1]], new, why))
+                i = last + 1
+                continue
             if i in taken or word in self.known or word == ",":
                 i += 1
-                continue
-            if i in colours:
-                last = colours[i]
-                name = " ".join(w for _, _, w in words[i : last + 1])
-                out.append(Replacement(start, words[last][1], prompt[start : words[last][1]],
-                                       self.nearest_colour(name), "colour name"))  # fmt: skip
-                i = last + 1
                 continue
             near, similarity = self.nearest_word(word, embed)
             if similarity >= self.threshold:
@@ -145,35 +200,85 @@ class Vocabulary:
             i += 1
         return sorted(out, key=lambda r: r.start)
 
-    def _colour_spans(self, words: list[tuple[int, int, str]], embed: Embed) -> dict[int, int]:
-        """Unknown words read as colour names: first word index -> last ("navy blue" is two)."""
-        out: dict[int, int] = {}
+    def _fixed_spans(self, words: list[tuple[int, int, str]], embed: Embed) -> dict[int, tuple[int, str, str]]:
+        """Spans read before the phrases: first word index -> (last index, reading, why).
+
+        A WordNet background word first ("lake" -> water), then colour names ("navy blue" is two
+        words, "hot pink" starts with a known one), then WordNet nouns and size adjectives ("barn
+        owl" -> owl, "felines" -> cats, "minuscule" -> small)."""
+        out: dict[int, tuple[int, str, str]] = {}
         i = 0
         while i < len(words):
             word = words[i][2]
-            if word not in self.known and word != ",":
-                if i + 1 < len(words) and f"{word} {words[i + 1][2]}" in self.colour_names:
-                    out[i] = i + 1
-                    i += 2
-                    continue
-                if word in self.colour_names:
-                    near, similarity = self.nearest_word(word, embed)
-                    if not (near in self.textures and similarity >= self.threshold):
-                        out[i] = i
-            i += 1
+            pair = f"{word} {words[i + 1][2]}" if i + 1 < len(words) else ""
+            following = words[i + 1][2] if i + 1 < len(words) else END
+            lexical = self._lexical_span(words, i, out, embed)
+            if lexical is not None and lexical[1] in self.textures | self.lexicon.backgrounds:
+                out[i] = lexical
+            elif pair in self.colour_names:
+                out[i] = (i + 1, self.nearest_colour(pair), "colour name")
+            elif word not in self.known and word in self.colour_names and not self._texture_word(word, embed):
+                out[i] = (i, self.nearest_colour(word), "colour name")
+            elif (
+                word not in self.known
+                and following in self.colour_words
+                and _previous(words, i, out)[0] in BACKGROUND_LEAD
+            ):
+                out[i] = (i + 1, following, "colour modifier")  # "on pitch black" is on black; "a cat upon red" stays
+            elif lexical is not None:
+                out[i] = lexical
+            elif word not in self.known and self._background_slot(words, i, out):
+                out[i] = (i, BACKGROUND, "background slot")
+            i = out[i][0] + 1 if i in out else i + 1
         return out
 
-    def _phrase_replacements(self, prompt: str, words: list[tuple[int, int, str]], colours: dict[int, int],
-                             embed: Embed) -> list[Replacement]:  # fmt: skip
+    def _background_slot(
+        self, words: list[tuple[int, int, str]], i: int, fixed: dict[int, tuple[int, str, str]]
+    ) -> bool:
+        """Whether word i stands where the language has only "background": after a colour or texture
+        word that follows "a", "an", "on", "against", "with" or the start, and before the end, a
+        comma or "with" ("a purple setting", "on a lavender scene, a cat")."""
+        previous, start = _previous(words, i, fixed)
+        before, _ = _previous(words, start, fixed)
+        following = words[i + 1][2] if i + 1 < len(words) else END
+        return previous in self.colour_words and before in BACKGROUND_LEAD and following in BACKGROUND_AFTER
+
+    def _texture_word(self, word: str, embed: Embed) -> bool:
+        """A colour name that MiniLM reads as a texture the model knows ("ocean" -> sea)."""
+        near, similarity = self.nearest_word(word, embed)
+        return near in self.textures and similarity >= self.threshold
+
+    def _lexical_span(self, words: list[tuple[int, int, str]], i: int, fixed: dict[int, tuple[int, str, str]],
+                      embed: Embed) -> tuple[int, str, str] | None:  # fmt: skip
+        """The longest span from word i holding an unknown word that WordNet reads, as (last, reading, why)."""
+        previous, _ = _previous(words, i, fixed)
+        for n in range(MAX_LEXICAL_SPAN, 0, -1):
+            span = [w for _, _, w in words[i : i + n]]
+            if len(span) < n or "," in span or all(w in self.known for w in span):
+                continue
+            following = words[i + n][2] if i + n < len(words) else END
+            # no emoji beside a colour word or right after an emoji: "a blue canvas", "a baseball smack"
+            no_emoji = previous in self.colour_words or previous in self.nouns or following in self.colour_words
+            found = self.lexicon.read(" ".join(span), background_only=no_emoji)
+            if found is not None:
+                targets, plural, why = found
+                if len(targets) > 1:  # WordNet finds them equally near: the nearest in MiniLM's space
+                    vectors = embed([" ".join(span), *targets])
+                    targets = [targets[int(np.argmax(vectors[1:] @ vectors[0]))]]
+                return i + n - 1, self.lexicon.plurals.get(targets[0], targets[0]) if plural else targets[0], why
+        return None
+
+    def _phrase_replacements(self, prompt: str, words: list[tuple[int, int, str]],
+                             fixed: dict[int, tuple[int, str, str]], embed: Embed) -> list[Replacement]:  # fmt: skip
         """Spans read as one of the model's phrases, best first, not overlapping (module docstring)."""
         if not self.phrases:
             return []
-        in_colour = {j for i, last in colours.items() for j in range(i, last + 1)}
+        in_fixed = {j for i, (last, _, _) in fixed.items() for j in range(i, last + 1)}
         spans: list[tuple[int, int]] = []
         for i in range(len(words)):
             for j in range(i + 1, min(i + MAX_SPAN, len(words)) + 1):
                 span = [w for _, _, w in words[i:j]]
-                if "," in span or any(k in in_colour for k in range(i, j)):
+                if "," in span or any(k in in_fixed for k in range(i, j)):
                     break
                 if any(w not in self.known for w in span):
                     spans.append((i, j))
@@ -183,10 +288,11 @@ class Vocabulary:
             self._phrase_vectors = embed(self._phrase_list)
         # what each word reads as on its own, for the neighbours of a span
         alone = [w for _, _, w in words]
-        for i, last in colours.items():
-            alone[i] = alone[last] = self.nearest_colour(" ".join(w for _, _, w in words[i : last + 1]))
+        for i, (last, new, _) in fixed.items():
+            for k in range(i, last + 1):
+                alone[k] = new.split()[0] if k == i else new.split()[-1]
         for i, w in enumerate(alone):
-            if w not in self.known and w != ",":
+            if i not in in_fixed and w not in self.known and w != ",":
                 near, similarity = self.nearest_word(w, embed)
                 alone[i] = near if similarity >= self.threshold else w
         texts = [" ".join(w for _, _, w in words[i:j]) for i, j in spans]
@@ -285,6 +391,16 @@ class Vocabulary:
             return abs(_hue_difference(lab, target)) + LIGHTNESS_WEIGHT * abs(lab[0] - target[0])
 
         return min(set(self.palette_lab) - greys, key=distance)
+
+
+def _previous(words: list[tuple[int, int, str]], i: int, fixed: dict[int, tuple[int, str, str]]) -> tuple[str, int]:
+    """The word before word i as read so far (the last word of a span read before it), and where it starts."""
+    if i <= 0:
+        return START, 0
+    for start, (last, new, _) in fixed.items():
+        if last == i - 1:
+            return new.split()[-1], start
+    return words[i - 1][2], i - 1
 
 
 def _remember(cache: dict, key: str, value: object) -> None:

@@ -132,8 +132,8 @@ def test_unknown_phrases_are_read_as_the_phrase_they_mean(
 def test_a_phrase_never_swallows_a_word_that_means_something(builtin_encoder: TextEncoder) -> None:
     # "three" and "small" are known and carry meaning: no phrase may drop them
     assert builtin_encoder.read("three small cats toward the left on red") == "three small cats at the left on red"
-    # "lake" has a reading of its own (a texture): "on the lake" is not read as a position
-    assert builtin_encoder.read("a cat on the lake") == "a cat on the beach"
+    # "lake" has a reading of its own (WordNet: a body of water): "on the lake" is not read as a position
+    assert builtin_encoder.read("a cat on the lake") == "a cat on the water"
 
 
 def test_every_canonical_suite_prompt_reads_back_unchanged(builtin_encoder: TextEncoder) -> None:
@@ -177,3 +177,58 @@ def test_policy_a_reading_is_remembered_and_the_memory_is_bounded(monkeypatch: p
         v.read(prompt, counting_embed)
     assert len(v._readings) <= 2 and len(v._nearest) <= 2
     assert v.read("a puss on red", counting_embed) == "a cat on red"  # forgotten, read again the same
+
+
+# ---- WordNet readings (muralist/train/wordnet.py; our own development words) --------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "read_as"),
+    [
+        ("a cottontail next to a brolly", "a rabbit next to a umbrella"),  # MiniLM alone: grass, broccoli
+        ("two felines on red", "two cats on red"),  # a plural reads as the plural
+        ("a barn owl on a minibus", "a owl on a bus"),  # a two-word name
+        ("a minuscule viper on red", "a small snake on red"),  # a size adjective ("similar to" small)
+        ("an enormous orca on red", "an large whale on red"),
+        ("a cat on a pitch black background", "a cat on a black background"),  # a colour's modifier
+        ("a cat on a lavender setting", "a cat on a purple background"),  # where only "background" can stand
+        ("on a red scene, a cat", "on a red background, a cat"),
+    ],
+)
+def test_wordnet_reads_nouns_and_sizes_minilm_does_not_place(
+    builtin_encoder: TextEncoder, prompt: str, read_as: str
+) -> None:
+    assert builtin_encoder.read(prompt) == read_as
+
+
+def test_wordnet_readings_never_put_an_emoji_where_the_words_around_it_leave_no_room(
+    builtin_encoder: TextEncoder,
+) -> None:
+    vocabulary = builtin_encoder.vocabulary
+    assert vocabulary is not None and vocabulary.lexicon.read("smack") == (["sailboat"], False, "WordNet noun")
+    # "smack" is a fishing boat, but not right after an emoji ("a baseball smack in the middle")
+    assert "sailboat" not in builtin_encoder.read("a baseball smack in the middle on red")
+    # nor right before a colour word: "ash" is a tree, "ash grey" a grey
+    assert builtin_encoder.read("a cat on an ash grey background") == "a cat on an grey background"
+
+
+def test_policy_wordnet_readings_ties_plurals_and_backgrounds() -> None:
+    from muralist.models.vocabulary import Lexicon
+
+    lexicon = Lexicon(nouns={"puss": ["cat", "sea"], "pond": ["sea"], "kit": ["cat"], "mouse": ["cat"]},
+                      adjectives={"wee": ["small"]}, irregular_plurals={"mice": "mouse"},
+                      plurals={"cat": "cats"})  # fmt: skip
+    assert lexicon.read("kits") == (["cat"], True, "WordNet noun")
+    assert lexicon.read("mice") == (["cat"], True, "WordNet noun")
+    assert lexicon.read("wee") == (["small"], False, "WordNet size")
+    assert lexicon.read("zzz") is None
+    assert lexicon.backgrounds == {"sea"}
+    assert lexicon.read("puss", background_only=True) == (["sea"], False, "WordNet noun")
+    assert lexicon.read("kit", background_only=True) is None
+    v = _vocabulary()
+    v.known |= {"small", "two"}
+    v.lexicon = lexicon
+    # a tie is broken by MiniLM's similarity ("puss" is nearer "cat"); a plural is written plural
+    assert v.read("a puss on red", _embed) == "a cat on red"
+    assert v.read("two kits on red", _embed) == "two cats on red"
+    assert v.read("a wee cat on a pond", _embed) == "a small cat on a sea"
