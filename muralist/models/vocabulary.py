@@ -15,6 +15,15 @@ unknown word is replaced by what it most likely means in the model's own words:
   ("ocean" → "sea") is read as the texture;
 - a word close to nothing is left as it is.
 
+Before everything else, what WordNet knows (`wordnet_readings.json`, written by muralist.train.wordnet
+from Princeton WordNet 3.0): a noun that IS-A one of the model's nouns or is its close kin
+("cottontail" → rabbit, "brolly" → umbrella, "lake" → water, "felines" → cats), a count ("a trio
+of" → three, where a count can stand), a size adjective ("minuscule" → small). Ties go to the one
+nearest in MiniLM's space; no emoji is read beside a colour word or right after an emoji. Two rules
+of the caption language come with them: an unknown word before a colour word modifies it ("on pitch
+black" → on black), and an unknown word where only "background" can stand is "background" ("a
+lavender setting" → a purple background).
+
 Before the words, phrases: a span of one to MAX_SPAN words that holds an unknown word (not a colour
 name) may become one of the model's own phrases ("just one" → "one", "on the far left" → "on the
 left", "set against" → "against"), if the span's MiniLM sentence embedding is near enough to the
@@ -25,8 +34,14 @@ known word. Three rules keep a phrase from saying more or less than the span:
   * the phrase fits where it stands: the known words just before and just after the span are among
     those that stand before and after a phrase of its kind in training captions, so "toward the
     left" before "on red" is a position, not the relation "to the left of";
+  * a span with a direction word ("leftward", "further up", "at the foot of") becomes only a phrase
+    that points the same way, so "leftward of" is never "right of"; with its direction agreeing, the
+    lower context threshold is enough;
   * the phrases chosen never overlap, and each fits the reading around it as chosen (a left-to-right
-    dynamic programme keeps the choice with the largest total similarity).
+    dynamic programme keeps the choice with the largest total similarity, counted per unknown word
+    read, so "further up than" as a whole beats "further" alone).
+Where the known neighbours allow only one kind of phrase, the context threshold is enough for a
+single word, or for a count or size span of several ("a group of two" → two).
 
 Known words, their candidates, the phrases, the palette and the thresholds come from `vocabulary.json` in the
 model's text encoder folder (written by `muralist.train.vocabulary`); the colour names ship beside it
@@ -39,7 +54,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -54,7 +69,14 @@ MAX_SPAN = 4  # words in a span read as one phrase
 MAX_LEXICAL_SPAN = 3  # words in a WordNet name ("king of beasts")
 START, END, NOUN = "<s>", "</s>", "<noun>"  # the ends of a prompt and any emoji name, as neighbours
 BACKGROUND = "background"
-BACKGROUND_LEAD = frozenset({START, ",", "a", "an", "on", "against", "with", "the"})  # before "red background"
+DIRECTIONS = {  # a phrase read for a span must point where the span's direction words point
+    "left": ("left", "west"),
+    "right": ("right", "east"),
+    "up": ("up", "upper", "top", "high", "above", "over", "atop"),
+    "down": ("down", "bottom", "low", "below", "under", "beneath", "underneath", "foot"),
+}
+DIRECTION_SUFFIXES = frozenset({"", "ward", "wards", "most", "ermost", "er", "est", "side"})
+LEAD = frozenset({START, ",", "a", "an", "on", "against", "with", "the"})  # what stands before "red background"
 BACKGROUND_AFTER = frozenset({END, ",", "with"})  # after it
 
 # word vectors: a list of words → unit vectors [len(words), dim] (MiniLM mean-pooled, normalised)
@@ -80,11 +102,13 @@ class Lexicon:
     adjectives: dict[str, list[str]]  # "minuscule" -> ["little", "small"]
     irregular_plurals: dict[str, str]  # "fungi" -> "fungus"
     plurals: dict[str, str]  # an emoji's name -> its plural ("rabbit" -> "rabbits")
+    counts: dict[str, list[str]] = field(default_factory=dict)  # "trio" -> ["three"]
 
     @classmethod
     def load(cls, path: Path) -> Lexicon:
         spec = json.loads(path.read_text())
-        return cls(spec["nouns"], spec["adjectives"], spec["irregular_plurals"], spec["target_plurals"])
+        return cls(spec["nouns"], spec["adjectives"], spec["irregular_plurals"], spec["target_plurals"],
+                   spec.get("counts", {}))  # fmt: skip
 
     @property
     def backgrounds(self) -> set[str]:
@@ -95,6 +119,8 @@ class Lexicon:
         """(targets, read from a plural, why) for a word or name, or None; background_only where the
         words around it leave no room for an emoji."""
         found: tuple[list[str], bool, str] | None = None
+        if text in self.counts:
+            return self.counts[text], False, "WordNet count"
         if text in self.nouns:
             found = (self.nouns[text], False, "WordNet noun")
         elif (singular := self._singular(text)) is not None:
@@ -138,7 +164,7 @@ class Vocabulary:
         self.before = before or {}  # kind -> words seen just before a phrase of that kind
         self.after = after or {}  # kind -> words seen just after it
         self.function_words = function_words or set()
-        self.nouns = nouns or set()
+        self.nouns = (nouns or set()) - self.function_words  # "of" in "bunch of grapes" is no noun
         self.lexicon = lexicon or Lexicon({}, {}, {}, {})
         self.colour_words = self.before.get("BGNOUN", set())  # colour and texture words: "red", "grey", "sky"
         self.phrase_threshold = phrase_threshold
@@ -213,24 +239,32 @@ class Vocabulary:
             pair = f"{word} {words[i + 1][2]}" if i + 1 < len(words) else ""
             following = words[i + 1][2] if i + 1 < len(words) else END
             lexical = self._lexical_span(words, i, out, embed)
+            first, span = i, lexical
             if lexical is not None and lexical[1] in self.textures | self.lexicon.backgrounds:
-                out[i] = lexical
+                pass
             elif pair in self.colour_names:
-                out[i] = (i + 1, self.nearest_colour(pair), "colour name")
+                span = (i + 1, self.nearest_colour(pair), "colour name")
             elif word not in self.known and word in self.colour_names and not self._texture_word(word, embed):
-                out[i] = (i, self.nearest_colour(word), "colour name")
-            elif (
-                word not in self.known
-                and following in self.colour_words
-                and _previous(words, i, out)[0] in BACKGROUND_LEAD
-            ):
-                out[i] = (i + 1, following, "colour modifier")  # "on pitch black" is on black; "a cat upon red" stays
-            elif lexical is not None:
-                out[i] = lexical
-            elif word not in self.known and self._background_slot(words, i, out):
-                out[i] = (i, BACKGROUND, "background slot")
-            i = out[i][0] + 1 if i in out else i + 1
-        return out
+                span = (i, self.nearest_colour(word), "colour name")
+            elif word not in self.known and following in self.colour_words and _previous(words, i, out)[0] in LEAD:
+                span = (i + 1, following, "colour modifier")  # "on pitch black" is on black; "a cat upon red" stays
+            elif lexical is not None and lexical[2] == "WordNet count":
+                last, count, why = lexical  # "a trio of" is "three", "a single" is "one"; "on a leash" stays
+                after = words[last + 1][2] if last + 1 < len(words) else END
+                if after != "of" and not self._fits_side(after, self.after.get("COUNT", set())) or after == END:
+                    i += 1
+                    continue
+                covered = {k for f, (end, _, _) in out.items() for k in range(f, end + 1)}
+                first = i - 1 if i > 0 and words[i - 1][2] in ("a", "an") and i - 1 not in covered else i
+                span = (last + 1 if last + 1 < len(words) and words[last + 1][2] == "of" else last, count, why)
+            elif lexical is None and word not in self.known and self._background_slot(words, i, out):
+                span = (i, BACKGROUND, "background slot")
+            if span is None:
+                i += 1
+                continue
+            out[first] = span
+            i = span[0] + 1
+        return dict(sorted(out.items()))
 
     def _background_slot(
         self, words: list[tuple[int, int, str]], i: int, fixed: dict[int, tuple[int, str, str]]
@@ -241,7 +275,7 @@ class Vocabulary:
         previous, start = _previous(words, i, fixed)
         before, _ = _previous(words, start, fixed)
         following = words[i + 1][2] if i + 1 < len(words) else END
-        return previous in self.colour_words and before in BACKGROUND_LEAD and following in BACKGROUND_AFTER
+        return previous in self.colour_words and before in LEAD and following in BACKGROUND_AFTER
 
     def _texture_word(self, word: str, embed: Embed) -> bool:
         """A colour name that MiniLM reads as a texture the model knows ("ocean" -> sea)."""
@@ -300,7 +334,8 @@ class Vocabulary:
         options: dict[tuple[int, int], list[tuple[float, str]]] = {}
         for (i, j), row in zip(spans, scores, strict=True):
             span = [w for _, _, w in words[i:j]]
-            meaning = {w for w in span if w in self.known and w not in self.function_words}
+            towards = _directions(span)
+            meaning = {w for w in span if w in self.known and w not in self.function_words and not _directions([w])}
             word_level = max(self.nearest_word(w, embed)[1] for w in span if w not in self.known)
             before = alone[i - 1] if i > 0 else START
             after = alone[j] if j < len(words) else END
@@ -312,8 +347,12 @@ class Vocabulary:
                     break
                 if phrase == " ".join(span) or not meaning <= set(phrase.split()):
                     continue
-                if (score >= word_level and score >= self.phrase_threshold) or (
-                    j == i + 1 and kind == only and kind != "NOUN"
+                if towards and _directions(phrase.split()) != towards:
+                    continue  # "leftward of" is never "right of", "further up than" never "next to"
+                if (
+                    (score >= word_level and score >= self.phrase_threshold)
+                    or (kind == only and (j == i + 1 or kind in ("COUNT", "SIZE")) and kind != "NOUN")
+                    or towards  # the direction agrees, and the score reached the context threshold
                 ):
                     options.setdefault((i, j), []).append((score, phrase))
         # the non-overlapping choice of phrases with the largest total similarity whose every phrase fits
@@ -336,7 +375,8 @@ class Vocabulary:
                             continue
                         if not self._fits_side(prev_word, self.before.get(new_kind, set())):
                             continue
-                        self._offer(best[j], (last_word, new_kind), total + score, [*picks, (i, j, score, phrase)])
+                        gain = score * sum(w not in self.known for _, _, w in words[i:j])  # per unknown word read
+                        self._offer(best[j], (last_word, new_kind), total + gain, [*picks, (i, j, score, phrase)])
         finals = [(total, picks) for (_, last_kind), (total, picks) in best[-1].items()
                   if last_kind is None or self._fits_side(END, self.after.get(last_kind, set()))]  # fmt: skip
         if not finals:
@@ -391,6 +431,18 @@ class Vocabulary:
             return abs(_hue_difference(lab, target)) + LIGHTNESS_WEIGHT * abs(lab[0] - target[0])
 
         return min(set(self.palette_lab) - greys, key=distance)
+
+
+def _directions(words: list[str]) -> frozenset[str]:
+    """The directions a span of words points in: "leftward" and "west" left, "higher" and "on top" up."""
+    out = set()
+    for word in words:
+        for direction, stems in DIRECTIONS.items():
+            if any(
+                word == stem or (word.startswith(stem) and word[len(stem) :] in DIRECTION_SUFFIXES) for stem in stems
+            ):
+                out.add(direction)
+    return frozenset(out)
 
 
 def _previous(words: list[tuple[int, int, str]], i: int, fixed: dict[int, tuple[int, str, str]]) -> tuple[str, int]:

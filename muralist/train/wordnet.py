@@ -18,6 +18,8 @@ hierarchy once and writes, for every noun that reaches one of the model's nouns,
   "wasp" → bee: 1 + DOWN; only from the word's most frequent sense in that file, so "box" the
   theatre compartment is not a sibling of "car" the elevator car); the nearest wins, ties are all
   kept (the reader breaks them with MiniLM);
+- a noun reads as a count when it is a synonym of "one", "two" or "three" or one is-a step below
+  it ("trio" → three, "twosome" → two), never sideways;
 - an adjective reads as a size word when one of its first SENSES senses is "similar to" a sense
   of that size word ("minuscule" → small, "enormous" → large).
 
@@ -141,7 +143,8 @@ def _lemma(word: str) -> str:
 
 
 def noun_readings(data: dict[str, Synset], index: dict[str, list[str]],
-                  targets: dict[str, tuple[set[str], frozenset[str]]]) -> dict[str, list[str]]:  # fmt: skip
+                  targets: dict[str, tuple[set[str], frozenset[str]]], sideways: bool = True,
+                  max_up: int = MAX_UP) -> dict[str, list[str]]:  # fmt: skip
     """lemma -> the target names it reads as (nearest only); targets: name -> its WordNet forms' lexnames."""
     target_of: dict[str, set[str]] = defaultdict(set)  # synset offset -> target names
     for name, (forms, files) in targets.items():
@@ -164,12 +167,14 @@ def noun_readings(data: dict[str, Synset], index: dict[str, list[str]],
             first_in_file = lexname not in files_seen
             files_seen.add(lexname)
             frontier, seen = [offset], {offset}
-            for steps in range(MAX_UP + 1):
+            for steps in range(max_up + 1):
                 for o in frontier:
                     for name in target_of.get(o, ()):
                         if data[o].lexname == lexname:
                             found[name] = min(found.get(name, 99), steps)
-                    if steps == 0 and first_in_file:  # a target's parent (feline → cat) or sibling (wasp → bee)
+                    if (
+                        steps == 0 and first_in_file and sideways
+                    ):  # a target's parent (feline → cat) or sibling (wasp → bee)
                         for distance, below in (
                             (DOWN, parent_of.get(o, set())),
                             (1 + DOWN, set().union(*(parent_of.get(u, ()) for u in data[o].up))),
@@ -222,14 +227,20 @@ def readings(wordnet_dir: Path = WORDNET_DIR) -> dict:
         targets[e.name] = (set(e.forms()), CATEGORY_FILES[e.category])
     for word in [*scenes.TEXTURES, "lawn", "sea", "beach", *captions.BACKGROUND_NOUNS[0]]:
         targets.setdefault(word, ({word}, BACKGROUND_FILES))
-    nouns = noun_readings(read_data(wordnet_dir / "data.noun"), read_index(wordnet_dir / "index.noun"), targets)
+    data, index = read_data(wordnet_dir / "data.noun"), read_index(wordnet_dir / "index.noun")
+    nouns = noun_readings(data, index, targets)
+    # a count is its number's synonym or one is-a step below it ("trio" is three, a "pair" IS-A two); never
+    # sideways: two's sibling is three
+    numbers = {w: ({w}, frozenset({"noun.quantity"})) for w in ("one", "two", "three")}
+    counts = noun_readings(data, index, numbers, sideways=False, max_up=1)
+    counts = {k: v for k, v in counts.items() if k.isalpha() and len(k) > 2}  # not "i", "ii", "3"
     sizes = {str(w) for w in captions.SIZE_WORDS["small"][0] + captions.SIZE_WORDS["large"][0]}
     adjectives = adjective_readings(read_data(wordnet_dir / "data.adj"), read_index(wordnet_dir / "index.adj"), sizes)
 
     def unknown(table: dict[str, list[str]]) -> dict[str, list[str]]:
         return {k: v for k, v in sorted(table.items()) if k not in known and k not in v}
 
-    nouns, adjectives = unknown(nouns), unknown(adjectives)
+    nouns, adjectives, counts = unknown(nouns), unknown(adjectives), unknown(counts)
     irregular = {}  # plural -> singular, for the nouns written ("fungi" -> "fungus"); regular ones are rules
     for line in (wordnet_dir / "noun.exc").read_text(encoding="latin-1").splitlines():
         plural, singular = (_lemma(w) for w in line.split()[:2])
@@ -237,7 +248,8 @@ def readings(wordnet_dir: Path = WORDNET_DIR) -> dict:
             irregular[plural] = singular
     plurals = {e.name: e.plural for e in atlas.emoji_table()}  # a target read from a plural is written plural
     return {"source": "Princeton WordNet 3.0 (Debian package wordnet-base)", "licence": LICENCE,
-            "nouns": nouns, "adjectives": adjectives, "irregular_plurals": dict(sorted(irregular.items())),
+            "nouns": nouns, "adjectives": adjectives, "counts": counts,
+            "irregular_plurals": dict(sorted(irregular.items())),
             "target_plurals": dict(sorted(plurals.items()))}  # fmt: skip
 
 

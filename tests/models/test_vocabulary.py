@@ -193,6 +193,9 @@ def test_policy_a_reading_is_remembered_and_the_memory_is_bounded(monkeypatch: p
         ("a cat on a pitch black background", "a cat on a black background"),  # a colour's modifier
         ("a cat on a lavender setting", "a cat on a purple background"),  # where only "background" can stand
         ("on a red scene, a cat", "on a red background, a cat"),
+        ("a trio of felines on red", "three cats on red"),  # a count: WordNet's synonym of three
+        ("a single sedan on red", "one car on red"),
+        ("a twosome of owls on red", "two owls on red"),  # a twosome IS-A two
     ],
 )
 def test_wordnet_reads_nouns_and_sizes_minilm_does_not_place(
@@ -210,6 +213,35 @@ def test_wordnet_readings_never_put_an_emoji_where_the_words_around_it_leave_no_
     assert "sailboat" not in builtin_encoder.read("a baseball smack in the middle on red")
     # nor right before a colour word: "ash" is a tree, "ash grey" a grey
     assert builtin_encoder.read("a cat on an ash grey background") == "a cat on an grey background"
+
+
+def test_a_count_word_is_read_only_where_a_count_can_stand(builtin_encoder: TextEncoder) -> None:
+    vocabulary = builtin_encoder.vocabulary
+    assert vocabulary is not None and vocabulary.lexicon.read("leash") == (["three"], False, "WordNet count")
+    assert "three" not in builtin_encoder.read("a dog on a leash")  # a leash of hounds is three, a dog's is not
+
+
+@pytest.mark.parametrize(
+    ("prompt", "read_as"),
+    [
+        ("a cat further up than a dog on red", "a cat above a dog on red"),  # MiniLM alone: "next to" (0.57)
+        ("a cat leftward of a dog on red", "a cat left of a dog on red"),
+        ("a cat at the foot of a tree on red", "a cat under a tree on red"),
+    ],
+)
+def test_a_phrase_read_for_a_span_points_where_the_span_points(
+    builtin_encoder: TextEncoder, prompt: str, read_as: str
+) -> None:
+    assert builtin_encoder.read(prompt) == read_as
+
+
+def test_policy_directions_of_words() -> None:
+    from muralist.models.vocabulary import _directions
+
+    assert _directions(["further", "up", "than"]) == {"up"}
+    assert _directions(["leftward", "of"]) == {"left"}
+    assert _directions(["higher"]) == {"up"} and _directions(["lowermost"]) == {"down"}
+    assert _directions(["oversized", "understated", "footballs"]) == set()  # a stem must end the word or a suffix
 
 
 def test_policy_wordnet_readings_ties_plurals_and_backgrounds() -> None:
