@@ -55,6 +55,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -110,7 +111,7 @@ class Lexicon:
         return cls(spec["nouns"], spec["adjectives"], spec["irregular_plurals"], spec["target_plurals"],
                    spec.get("counts", {}))  # fmt: skip
 
-    @property
+    @cached_property
     def backgrounds(self) -> set[str]:
         """The targets that are not emoji: textures and "background"."""
         return {t for targets in self.nouns.values() for t in targets} - set(self.plurals)
@@ -240,8 +241,14 @@ class Vocabulary:
             following = words[i + 1][2] if i + 1 < len(words) else END
             lexical = self._lexical_span(words, i, out, embed)
             first, span = i, lexical
-            if lexical is not None and lexical[1] in self.textures | self.lexicon.backgrounds:
-                pass
+            if (
+                lexical is not None
+                and lexical[1] in self.textures | self.lexicon.backgrounds
+                and (following not in self.colour_words)
+            ):
+                pass  # "a lake" is water; "deep red" is a red, not the deep
+            elif pair in self.colour_names and following in self.colour_words:
+                span = (i + 1, following, "colour name")  # the last word names the hue: "sky blue", "brick red"
             elif pair in self.colour_names:
                 span = (i + 1, self.nearest_colour(pair), "colour name")
             elif word not in self.known and word in self.colour_names and not self._texture_word(word, embed):
@@ -291,8 +298,14 @@ class Vocabulary:
             if len(span) < n or "," in span or all(w in self.known for w in span):
                 continue
             following = words[i + n][2] if i + n < len(words) else END
-            # no emoji beside a colour word or right after an emoji: "a blue canvas", "a baseball smack"
-            no_emoji = previous in self.colour_words or previous in self.nouns or following in self.colour_words
+            # no emoji beside a colour or background word, right after an emoji or "on": "a blue canvas",
+            # "a baseball smack", "on ebony"
+            no_emoji = (
+                previous in self.colour_words | self.nouns | {"on", "against"}
+                or following in self.colour_words | self.before.get("BGNOUN", set()) | {BACKGROUND}
+                or (following_reading := self.lexicon.read(following)) is not None
+                and set(following_reading[0]) <= self.lexicon.backgrounds  # "an ebony backdrop"
+            )
             found = self.lexicon.read(" ".join(span), background_only=no_emoji)
             if found is not None:
                 targets, plural, why = found

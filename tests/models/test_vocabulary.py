@@ -193,6 +193,9 @@ def test_policy_a_reading_is_remembered_and_the_memory_is_bounded(monkeypatch: p
         ("a cat on a pitch black background", "a cat on a black background"),  # a colour's modifier
         ("a cat on a lavender setting", "a cat on a purple background"),  # where only "background" can stand
         ("on a red scene, a cat", "on a red background, a cat"),
+        ("a cat on a deep red background", "a cat on a red background"),  # "the deep" is water, "deep red" a red
+        ("a cat on a sky blue setting", "a cat on a blue background"),  # the last word names the hue
+        ("a cat with a jet black backdrop", "a cat with a black background"),
         ("a trio of felines on red", "three cats on red"),  # a count: WordNet's synonym of three
         ("a single sedan on red", "one car on red"),
         ("a twosome of owls on red", "two owls on red"),  # a twosome IS-A two
@@ -213,6 +216,8 @@ def test_wordnet_readings_never_put_an_emoji_where_the_words_around_it_leave_no_
     assert "sailboat" not in builtin_encoder.read("a baseball smack in the middle on red")
     # nor right before a colour word: "ash" is a tree, "ash grey" a grey
     assert builtin_encoder.read("a cat on an ash grey background") == "a cat on an grey background"
+    # nor before a background word: ebony is a tree, and "an ebony backdrop" a black background
+    assert "tree" not in builtin_encoder.read("a dog with an ebony backdrop")
 
 
 def test_a_count_word_is_read_only_where_a_count_can_stand(builtin_encoder: TextEncoder) -> None:
