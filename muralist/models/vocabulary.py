@@ -65,6 +65,7 @@ WORDNET_FILE = "wordnet_readings.json"
 COLOUR_NAMES_FILE = "colour_names.json"
 LIGHTNESS_WEIGHT = 0.5  # degrees of hue per unit of CIELAB lightness
 GREY_CHROMA = 12.0  # below this CIELAB chroma a colour is a grey (black, gray, white)
+NEAR_WHITE = (95.0, 32.0)  # CIELAB lightness at least, chroma at most: a tinted white is named white
 CACHE_SIZE = 4096  # readings and nearest words remembered per process (a server sees endless new words)
 MAX_SPAN = 4  # words in a span read as one phrase
 MAX_LEXICAL_SPAN = 3  # words in a WordNet name ("king of beasts")
@@ -433,10 +434,12 @@ class Vocabulary:
         return self._nearest[word]
 
     def nearest_colour(self, name: str) -> str:
-        """Greys by lightness; other colours by hue angle first, lightness (half-weighted) second."""
+        """Greys (and tinted whites) by lightness; other colours by hue angle first, lightness (half-weighted)
+        second."""
         target = srgb_to_lab(self.colour_names[name])
         greys = {c for c, lab in self.palette_lab.items() if _chroma(lab) < GREY_CHROMA}
-        if _chroma(target) < GREY_CHROMA:
+        near_white = target[0] >= NEAR_WHITE[0] and _chroma(target) <= NEAR_WHITE[1]  # eggshell, ivory, cream
+        if _chroma(target) < GREY_CHROMA or near_white:
             return min(greys, key=lambda c: abs(self.palette_lab[c][0] - target[0]))
 
         def distance(c: str) -> float:

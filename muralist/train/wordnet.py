@@ -40,6 +40,7 @@ from muralist.models.vocabulary import VOCABULARY_FILE, WORDNET_FILE
 from muralist.train import atlas, captions, scenes
 
 WORDNET_DIR = Path("/usr/share/wordnet")
+LICENCE_FILE = "LICENSE-wordnet.txt"
 MAX_UP = 3  # is-a steps from a word's sense up to a target: the distance
 DOWN = 1.5  # a step down to a target counts more than one up: a feline may be a lion, a tabby is a cat
 # (a sibling is one up and one down: 2.5; a sedan is a car before it is like a taxi)
@@ -254,8 +255,10 @@ def readings(wordnet_dir: Path = WORDNET_DIR) -> dict:
 
 
 def write_readings(directory: Path, wordnet_dir: Path = WORDNET_DIR) -> Path:
+    """The readings and, beside them, WordNet's licence (it must travel with data derived from WordNet)."""
     path = directory / WORDNET_FILE
     path.write_text(json.dumps(readings(wordnet_dir), indent=0, ensure_ascii=False) + "\n")
+    (directory / LICENCE_FILE).write_text(LICENCE + "\n")
     return path
 
 

@@ -52,6 +52,7 @@ def test_a_prompt_in_known_words_is_untouched_character_for_character(builtin_en
         ("a cat on burnt orange", "a cat on orange"),
         ("a cat on plum", "a cat on purple"),
         ("a cat on mocha", "a cat on brown"),
+        ("a cat on eggshell", "a cat on white"),  # a tinted white is white (the hue alone said yellow)
         ("A Feline on Ruby!", "A cat on red!"),
     ],
 )

@@ -80,7 +80,7 @@ def test_size_adjectives_read_through_similar_to(tmp_path: Path) -> None:
     not (wordnet.WORDNET_DIR / "data.noun").is_file(), reason="no WordNet: apt-get install wordnet-base"
 )
 def test_the_shipped_readings_are_what_wordnet_gives() -> None:
+    # regenerate: python -m muralist.train.wordnet muralist/models/builtin/text_encoder
     shipped = json.loads((BUILTIN_DIR / "text_encoder" / WORDNET_FILE).read_text())
-    assert (
-        shipped == wordnet.readings()
-    )  # regenerate: python -m muralist.train.wordnet muralist/models/builtin/text_encoder
+    assert shipped == wordnet.readings()
+    assert (BUILTIN_DIR / "text_encoder" / wordnet.LICENCE_FILE).read_text() == wordnet.LICENCE + "\n"
