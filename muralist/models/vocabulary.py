@@ -28,7 +28,7 @@ Before the words, phrases: a span of one to MAX_SPAN words that holds an unknown
 name) may become one of the model's own phrases ("just one" → "one", "on the far left" → "on the
 left", "set against" → "against"), if the span's MiniLM sentence embedding is near enough to the
 phrase's (the phrase threshold) and nearer than any one unknown word of the span is to its nearest
-known word. Three rules keep a phrase from saying more or less than the span:
+known word. Four rules keep a phrase from saying more or less than the span:
   * every known word of the span that carries meaning (not a function word like "the" or "of") is
     in the phrase, so "three enormous" can never become "large";
   * the phrase fits where it stands: the known words just before and just after the span are among
@@ -80,6 +80,8 @@ DIRECTIONS = {  # a phrase read for a span must point where the span's direction
 DIRECTION_SUFFIXES = frozenset({"", "ward", "wards", "most", "ermost", "er", "est", "side"})
 LEAD = frozenset({START, ",", "a", "an", "on", "against", "with", "the"})  # what stands before "red background"
 BACKGROUND_AFTER = frozenset({END, ",", "with"})  # after it
+MIN_SHORT_FORM = 4  # letters a short form needs ("dino"; "ca" is nobody's cat)
+DIMINUTIVES = ("y", "ie", "ey", "let", "ling")  # "froggy", "birdie", "piglet" (a doubled last letter allowed)
 
 # word vectors: a list of words → unit vectors [len(words), dim] (MiniLM mean-pooled, normalised)
 Embed = Callable[[list[str]], np.ndarray]
@@ -111,6 +113,11 @@ class Lexicon:
         spec = json.loads(path.read_text())
         return cls(spec["nouns"], spec["adjectives"], spec["irregular_plurals"], spec["target_plurals"],
                    spec.get("counts", {}))  # fmt: skip
+
+    @cached_property
+    def single_word_names(self) -> list[str]:
+        """The emoji whose name is one word ("dinosaur", "frog"), sorted."""
+        return sorted(n for n in self.plurals if " " not in n)
 
     @cached_property
     def backgrounds(self) -> set[str]:
@@ -169,6 +176,8 @@ class Vocabulary:
         self.nouns = (nouns or set()) - self.function_words  # "of" in "bunch of grapes" is no noun
         self.lexicon = lexicon or Lexicon({}, {}, {}, {})
         self.colour_words = self.before.get("BGNOUN", set())  # colour and texture words: "red", "grey", "sky"
+        # the first word of every emoji name and plural ("cat", "hot" of "hot dog"): a noun phrase's head
+        self.emoji_heads = {f.split()[0] for n, p in self.lexicon.plurals.items() for f in (n, p)}
         self.phrase_threshold = phrase_threshold
         self.context_threshold = min(context_threshold, phrase_threshold)
         self._phrase_list = sorted(self.phrases)
@@ -259,7 +268,7 @@ class Vocabulary:
             elif lexical is not None and lexical[2] == "WordNet count":
                 last, count, why = lexical  # "a trio of" is "three", "a single" is "one"; "on a leash" stays
                 after = words[last + 1][2] if last + 1 < len(words) else END
-                if after != "of" and not self._fits_side(after, self.after.get("COUNT", set())) or after == END:
+                if after == END or (after != "of" and not self._fits_side(after, self.after.get("COUNT", set()))):
                     i += 1
                     continue
                 covered = {k for f, (end, _, _) in out.items() for k in range(f, end + 1)}
@@ -267,6 +276,12 @@ class Vocabulary:
                 span = (last + 1 if last + 1 < len(words) and words[last + 1][2] == "of" else last, count, why)
             elif lexical is None and word not in self.known and self._background_slot(words, i, out):
                 span = (i, BACKGROUND, "background slot")
+            elif lexical is None and word not in self.known and (short := self._short_form(word)) is not None:
+                span = (i, short, "short form")  # "dino" is a dinosaur, "froggy" a frog
+            elif lexical is None and word not in self.known and following in self.emoji_heads:
+                near, similarity = self.nearest_word(word, embed)
+                if not (similarity >= self.threshold and self.phrases.get(near) in ("SIZE", "COUNT")):
+                    span = (i + 1, following, "modifier of a noun")  # "a door key" is a key; "a mini key" stays
             if span is None:
                 i += 1
                 continue
@@ -284,6 +299,19 @@ class Vocabulary:
         before, _ = _previous(words, start, fixed)
         following = words[i + 1][2] if i + 1 < len(words) else END
         return previous in self.colour_words and before in LEAD and following in BACKGROUND_AFTER
+
+    def _short_form(self, word: str) -> str | None:
+        """The emoji a short or pet form names: the one name it begins ("dino", "heli"), or the name with
+        a diminutive ending ("froggy", "piglet", "birdie")."""
+        names = self.lexicon.single_word_names
+        starts = [n for n in names if len(word) >= MIN_SHORT_FORM and n.startswith(word)]
+        if len(starts) == 1:
+            return starts[0]
+        for n in names:
+            endings = {n + d for d in DIMINUTIVES} | {n + n[-1] + d for d in DIMINUTIVES}
+            if word in endings or word in {e + "s" for e in endings}:
+                return self.lexicon.plurals[n] if word.endswith("s") else n
+        return None
 
     def _texture_word(self, word: str, embed: Embed) -> bool:
         """A colour name that MiniLM reads as a texture the model knows ("ocean" -> sea)."""

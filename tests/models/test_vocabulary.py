@@ -197,6 +197,10 @@ def test_policy_a_reading_is_remembered_and_the_memory_is_bounded(monkeypatch: p
         ("a cat on a deep red background", "a cat on a red background"),  # "the deep" is water, "deep red" a red
         ("a cat on a sky blue setting", "a cat on a blue background"),  # the last word names the hue
         ("a cat with a jet black backdrop", "a cat with a black background"),
+        ("a dino on red", "a dinosaur on red"),  # a short form: the one name it begins
+        ("a froggy next to a birdie", "a frog next to a bird"),  # a pet form
+        ("a door key on red", "a key on red"),  # an unknown modifier of a noun the model draws
+        ("a mini key on red", "a small key on red"),  # ... unless it reads as a size
         ("a trio of felines on red", "three cats on red"),  # a count: WordNet's synonym of three
         ("a single sedan on red", "one car on red"),
         ("a twosome of owls on red", "two owls on red"),  # a twosome IS-A two
