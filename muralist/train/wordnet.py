@@ -25,7 +25,7 @@ hierarchy once and writes, for every noun that reaches one of the model's nouns,
 
 Only words the model does not know are written. The rules were chosen on our development list
 (scripts/dev_paraphrases.py) and common structural words ("corner", "image", "set"), never on
-the held-out paraphrases. The file carries WordNet's licence notice.
+the held-out paraphrases. WordNet's licence goes into the file and beside it (LICENSE-wordnet.txt).
 """
 
 from __future__ import annotations
@@ -173,16 +173,13 @@ def noun_readings(data: dict[str, Synset], index: dict[str, list[str]],
                     for name in target_of.get(o, ()):
                         if data[o].lexname == lexname:
                             found[name] = min(found.get(name, 99), steps)
-                    if (
-                        steps == 0 and first_in_file and sideways
-                    ):  # a target's parent (feline → cat) or sibling (wasp → bee)
-                        for distance, below in (
-                            (DOWN, parent_of.get(o, set())),
-                            (1 + DOWN, set().union(*(parent_of.get(u, ()) for u in data[o].up))),
-                        ):
+                    # a target's parent (feline → cat) or sibling (wasp → bee)
+                    if steps == 0 and first_in_file and sideways:
+                        siblings = set().union(*(parent_of.get(u, ()) for u in data[o].up))
+                        for distance, below in ((DOWN, parent_of.get(o, set())), (1 + DOWN, siblings)):
                             for name, file in below:
                                 if file == lexname:
-                                    found[name] = min(found.get(name, 99), distance)  # fmt: skip
+                                    found[name] = min(found.get(name, 99), distance)
                 frontier = [u for o in frontier for u in data[o].up if u not in seen]
                 seen.update(frontier)
         if found:
