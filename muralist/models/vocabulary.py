@@ -69,6 +69,7 @@ NEAR_WHITE = (95.0, 32.0)  # CIELAB lightness at least, chroma at most: a tinted
 CACHE_SIZE = 4096  # readings and nearest words remembered per process (a server sees endless new words)
 MAX_SPAN = 4  # words in a span read as one phrase
 MAX_LEXICAL_SPAN = 3  # words in a WordNet name ("king of beasts")
+WORDNET_COUNT = "WordNet count"  # why a span was read as a count (counts absorb "a ... of" around them)
 START, END, NOUN = "<s>", "</s>", "<noun>"  # the ends of a prompt and any emoji name, as neighbours
 BACKGROUND = "background"
 DIRECTIONS = {  # a phrase read for a span must point where the span's direction words point
@@ -129,7 +130,7 @@ class Lexicon:
         words around it leave no room for an emoji."""
         found: tuple[list[str], bool, str] | None = None
         if text in self.counts:
-            return self.counts[text], False, "WordNet count"
+            return self.counts[text], False, WORDNET_COUNT
         if text in self.nouns:
             found = (self.nouns[text], False, "WordNet noun")
         elif (singular := self._singular(text)) is not None:
@@ -176,6 +177,9 @@ class Vocabulary:
         self.nouns = (nouns or set()) - self.function_words  # "of" in "bunch of grapes" is no noun
         self.lexicon = lexicon or Lexicon({}, {}, {}, {})
         self.colour_words = self.before.get("BGNOUN", set())  # colour and texture words: "red", "grey", "sky"
+        self._background_targets = self.textures | self.lexicon.backgrounds  # "lake" -> water: no emoji
+        self._no_emoji_after = self.colour_words | self.nouns | {"on", "against"}  # "a baseball smack", "on ebony"
+        self._no_emoji_before = self.colour_words | {BACKGROUND}  # "ash grey", "an ebony background"
         # the first word of every emoji name and plural ("cat", "hot" of "hot dog"): a noun phrase's head
         self.emoji_heads = {f.split()[0] for n, p in self.lexicon.plurals.items() for f in (n, p)}
         self.phrase_threshold = phrase_threshold
@@ -251,11 +255,7 @@ class Vocabulary:
             following = words[i + 1][2] if i + 1 < len(words) else END
             lexical = self._lexical_span(words, i, out, embed)
             first, span = i, lexical
-            if (
-                lexical is not None
-                and lexical[1] in self.textures | self.lexicon.backgrounds
-                and (following not in self.colour_words)
-            ):
+            if lexical is not None and lexical[1] in self._background_targets and (following not in self.colour_words):
                 pass  # "a lake" is water; "deep red" is a red, not the deep
             elif pair in self.colour_names and following in self.colour_words:
                 span = (i + 1, following, "colour name")  # the last word names the hue: "sky blue", "brick red"
@@ -265,7 +265,7 @@ class Vocabulary:
                 span = (i, self.nearest_colour(word), "colour name")
             elif word not in self.known and following in self.colour_words and _previous(words, i, out)[0] in LEAD:
                 span = (i + 1, following, "colour modifier")  # "on pitch black" is on black; "a cat upon red" stays
-            elif lexical is not None and lexical[2] == "WordNet count":
+            elif lexical is not None and lexical[2] == WORDNET_COUNT:
                 last, count, why = lexical  # "a trio of" is "three", "a single" is "one"; "on a leash" stays
                 after = words[last + 1][2] if last + 1 < len(words) else END
                 if after == END or (after != "of" and not self._fits_side(after, self.after.get("COUNT", set()))):
@@ -330,8 +330,8 @@ class Vocabulary:
             # no emoji beside a colour or background word, right after an emoji or "on": "a blue canvas",
             # "a baseball smack", "on ebony"
             no_emoji = (
-                previous in self.colour_words | self.nouns | {"on", "against"}
-                or following in self.colour_words | self.before.get("BGNOUN", set()) | {BACKGROUND}
+                previous in self._no_emoji_after
+                or following in self._no_emoji_before
                 or (following_reading := self.lexicon.read(following)) is not None
                 and set(following_reading[0]) <= self.lexicon.backgrounds  # "an ebony backdrop"
             )

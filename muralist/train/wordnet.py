@@ -36,6 +36,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from muralist.models.registry import BUILTIN_DIR
 from muralist.models.vocabulary import VOCABULARY_FILE, WORDNET_FILE
 from muralist.train import atlas, captions, scenes
 
@@ -218,8 +219,7 @@ def adjective_readings(data: dict[str, Synset], index: dict[str, list[str]], siz
 
 def readings(wordnet_dir: Path = WORDNET_DIR) -> dict:
     """The whole file: noun and adjective readings of words the model does not know."""
-    known = set(json.loads((Path(__file__).parents[1] / "models/builtin/text_encoder" / VOCABULARY_FILE)
-                           .read_text())["known_words"])  # fmt: skip
+    known = set(json.loads((BUILTIN_DIR / "text_encoder" / VOCABULARY_FILE).read_text())["known_words"])
     targets: dict[str, tuple[set[str], frozenset[str]]] = {}
     for e in atlas.emoji_table():
         targets[e.name] = (set(e.forms()), CATEGORY_FILES[e.category])

@@ -14,7 +14,7 @@ import torch
 
 from muralist.models.registry import BUILTIN_DIR
 from muralist.models.text_encoders import TextEncoder, load_text_encoder
-from muralist.models.vocabulary import Vocabulary
+from muralist.models.vocabulary import Lexicon, Vocabulary
 from muralist.train.vocabulary import vocabulary
 
 
@@ -92,11 +92,11 @@ def _embed(words: list[str]) -> np.ndarray:
     return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
-def _vocabulary() -> Vocabulary:
-    return Vocabulary(known={"a", "cat", "sea", "red", "blue", "on"}, candidates=["cat", "sea", "red"],
+def _vocabulary(lexicon: Lexicon | None = None, known: set[str] | None = None) -> Vocabulary:
+    return Vocabulary(known={"a", "cat", "sea", "red", "blue", "on", *(known or ())}, candidates=["cat", "sea", "red"],
                       textures={"sea"}, palette={"red": (214, 40, 40), "blue": (45, 95, 215)},
                       colour_names={"deep": "#01153e", "crimson": "#8c000f", "navy blue": "#001146"},
-                      threshold=0.55)  # fmt: skip
+                      threshold=0.55, lexicon=lexicon)  # fmt: skip
 
 
 def test_policy_a_near_word_replaces_and_a_far_one_stays() -> None:
@@ -255,8 +255,6 @@ def test_policy_directions_of_words() -> None:
 
 
 def test_policy_wordnet_readings_ties_plurals_and_backgrounds() -> None:
-    from muralist.models.vocabulary import Lexicon
-
     lexicon = Lexicon(nouns={"puss": ["cat", "sea"], "pond": ["sea"], "kit": ["cat"], "mouse": ["cat"]},
                       adjectives={"wee": ["small"]}, irregular_plurals={"mice": "mouse"},
                       plurals={"cat": "cats"})  # fmt: skip
@@ -267,9 +265,7 @@ def test_policy_wordnet_readings_ties_plurals_and_backgrounds() -> None:
     assert lexicon.backgrounds == {"sea"}
     assert lexicon.read("puss", background_only=True) == (["sea"], False, "WordNet noun")
     assert lexicon.read("kit", background_only=True) is None
-    v = _vocabulary()
-    v.known |= {"small", "two"}
-    v.lexicon = lexicon
+    v = _vocabulary(lexicon, known={"small", "two"})
     # a tie is broken by MiniLM's similarity ("puss" is nearer "cat"); a plural is written plural
     assert v.read("a puss on red", _embed) == "a cat on red"
     assert v.read("two kits on red", _embed) == "two cats on red"
