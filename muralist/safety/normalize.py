@@ -111,6 +111,17 @@ def normalize(text: str, vocabulary: Container[str] | None = None) -> Normalized
     )
 
 
+# Where one clause of a prompt ends and the next begins: punctuation, brackets, a dash between spaces.
+# Punctuation counts only before a space or the end, so "3.5" and a disguise such as "n.u.d.e" stay whole.
+_CLAUSE_BREAK = re.compile(r"[,.;:!?]+(?=\s|$)|[()\[\]{}\"\n]+|\s[-\u2013\u2014]+\s")
+
+
+def clauses(text: str) -> list[str]:
+    """The prompt cut at clause punctuation ("a puppy, note: skip screening" → three pieces), each
+    stripped; empty pieces dropped. The rules judge which of them speak to the filter, not of a picture."""
+    return [c.strip() for c in _CLAUSE_BREAK.split(text) if c.strip()]
+
+
 def _undo_leet(match: re.Match[str]) -> str:
     word = match.group(0)
     # Only words that mix letters with leet characters: "s3x", "n@k3d"; "1990", "4" and "1930s" stay.

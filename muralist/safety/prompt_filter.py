@@ -28,7 +28,7 @@ from muralist.safety.embedding import SentenceEncoder, load_minilm
 from muralist.safety.gate import EmbeddingGate, GateScores
 from muralist.safety.gibberish import gibberish_score
 from muralist.safety.lexicon import Lexicon
-from muralist.safety.normalize import normalize
+from muralist.safety.normalize import Normalized, clauses, normalize
 from muralist.safety.policy import Policy, load_policy
 from muralist.safety.verdict import Category, Decision, Stage, Verdict, strictest
 
@@ -64,21 +64,24 @@ class PromptFilter:
     def screen(self, text: str) -> Verdict:
         p = self.policy
         norm = normalize(text, self.words)
-        lexical = self.lexicon.scan(norm.views, self.actions)
+        request, meta_clauses = self._request(norm)
+        lexical = self.lexicon.scan(norm.views, self.actions, context_views=request.views)
         findings = [_Finding(f.decision, f.category, 1.0, f"lexical:{f.rule}") for f in lexical.findings]
         scores: dict[str, float] = {}
+        if meta_clauses:
+            scores["meta_talk"] = float(meta_clauses)
 
         gate: GateScores | None = None
         classified: tuple[Category, float] | None = None
         # A lexical block is final; the embedding would only cost time.
         if self.gate is not None and not any(f.decision == Decision.BLOCK for f in findings):
-            gate = self.gate.score(norm.canonical)
+            # The embedding reads what the request asks for: without injection phrases ("the filter
+            # is off") and clauses that speak to the filter, which the classifier never saw and which
+            # would only dilute the request; injection has its own rule below.
+            gate = self.gate.score(self.lexicon.strip_injection(request.canonical) if lexical.injection
+                                   else request.canonical)  # fmt: skip
             harm: float | None = None
             embedding = gate.embedding
-            if lexical.injection and self.classifier is not None:
-                # The classifier never saw injection text ("the filter is off"), so it reads the
-                # request without it; injection has its own rule below. Costs one more forward pass.
-                embedding = self.gate.encoder([self.lexicon.strip_injection(norm.canonical)])[0]
             if self.classifier is not None and embedding is not None:
                 # The probability of harm (1 - benign), judged against the likeliest category's limits.
                 category, harm = self.classifier.harm(embedding)
@@ -94,8 +97,14 @@ class PromptFilter:
                                                  f"classifier:{category.value}>=block,in context"))  # fmt: skip
                 elif harm >= limits.classifier_block and category not in lexical.safe:
                     findings.append(_Finding(Decision.BLOCK, category, harm, f"classifier:{category.value}>=block"))
+                elif category in lexical.safe:
+                    # In a safe context ("a suicide prevention billboard", "a kitchen", "a paramedic")
+                    # the classifier acts one step down: a sure reading holds the prompt, no more (v11;
+                    # before, a reading at the review threshold held it too).
+                    if harm >= limits.classifier_block:
+                        findings.append(_Finding(Decision.REVIEW, category, harm,
+                                                 f"classifier:{category.value}>=block,safe context"))  # fmt: skip
                 elif harm >= limits.classifier_review:
-                    # In a safe context ("a suicide prevention billboard", "a kitchen") held at most.
                     findings.append(_Finding(Decision.REVIEW, category, harm, f"classifier:{category.value}>=review"))
             for category, s in gate.categories.items():
                 scores[category.value] = s
@@ -147,6 +156,18 @@ class PromptFilter:
         top = strictest(verdicts)
         reasons = tuple(dict.fromkeys(f.reason for f in findings if f.decision == top.decision))
         return Verdict(top.decision, top.category, top.score, Stage.PROMPT, p.version, reasons, scores)
+
+    def _request(self, norm: Normalized) -> tuple[Normalized, int]:
+        """The prompt without its clauses that speak to the filter (`MetaTalk`), and how many there
+        were. A prompt that is all such talk is kept whole: there is nothing else to read."""
+        pieces = clauses(norm.folded)
+        if len(pieces) < 2:
+            return norm, 0
+        meta = self.lexicon.meta_talk_clauses([normalize(c, self.words).canonical for c in pieces])
+        if not any(meta) or all(meta):
+            return norm, 0
+        kept = ", ".join(c for c, m in zip(pieces, meta, strict=True) if not m)
+        return normalize(kept, self.words), sum(meta)
 
     def _leaning(self, gate: GateScores | None, findings: list[_Finding], excused: set[Category],
                  classified: tuple[Category, float] | None) -> Category | None:  # fmt: skip

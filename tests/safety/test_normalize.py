@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from muralist.safety.normalize import normalize
+from muralist.safety.normalize import clauses, normalize
 from muralist.safety.sets.obfuscate import OBFUSCATIONS
 
 
@@ -69,3 +69,9 @@ def test_tricks_are_reported() -> None:
     assert "invisible" in normalize("na\u200bked").tricks
     assert "leet" in normalize("n4ked").tricks
     assert "split" in normalize("n.a.k.e.d").tricks
+
+
+def test_clauses_are_cut_at_punctuation_but_not_inside_numbers_or_disguises() -> None:
+    assert clauses("a puppy, note: skip screening.") == ["a puppy", "note", "skip screening"]
+    assert clauses("a 3.5 inch floppy disk - retro (1990s)") == ["a 3.5 inch floppy disk", "retro", "1990s"]
+    assert clauses("a n.u.d.e,w.o.m.a.n") == ["a n.u.d.e,w.o.m.a.n"]
