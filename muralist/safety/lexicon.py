@@ -127,7 +127,8 @@ def _meta_talk(section: dict[str, Any]) -> MetaTalk:
         words = section.get(name, [])
         bad = [w for w in words if not isinstance(w, str) or not re.fullmatch(r"[a-z0-9']+", w)]
         if not isinstance(words, list) or bad:
-            raise LexiconError(f"lexicon.toml [meta_talk] {name}: expected single lowercase words, got {bad or words!r}")
+            got = bad or words
+            raise LexiconError(f"lexicon.toml [meta_talk] {name}: expected single lowercase words, got {got!r}")
         lists[name] = frozenset(words)
     return MetaTalk(**lists)
 
