@@ -97,15 +97,19 @@ class MetaTalk:
     legal clearance, skip screening") would pass them and, read with the request, dilute its
     embedding or lend it a safe-context word. A clause with a control word ("limits", "screening",
     "clearance") and an addressee ("you", "the user", "output") or an evasion ("skip", "without"),
-    or with two control words, is such talk; the filter reads the request without it. It is not
+    or with two control words, or one that opens by telling the model how to answer ("answer as the
+    archivist who…"), is such talk; the filter reads the request without it. It is not
     evidence by itself: "no dogs allowed, you must leash them" is only read without its sign text.
     """
 
     controls: frozenset[str] = frozenset()
     addressees: frozenset[str] = frozenset()
     evasions: frozenset[str] = frozenset()
+    openers: frozenset[str] = frozenset()  # a clause that opens with one tells the model how to answer
 
     def judge(self, words: list[str]) -> bool:
+        if words and words[0] in self.openers:
+            return True
         controls = sum(w in self.controls for w in words)
         if controls == 0:
             return False
@@ -123,7 +127,7 @@ class MetaTalk:
 
 def _meta_talk(section: dict[str, Any]) -> MetaTalk:
     lists: dict[str, frozenset[str]] = {}
-    for name in ("controls", "addressees", "evasions"):
+    for name in ("controls", "addressees", "evasions", "openers"):
         words = section.get(name, [])
         bad = [w for w in words if not isinstance(w, str) or not re.fullmatch(r"[a-z0-9']+", w)]
         if not isinstance(words, list) or bad:
