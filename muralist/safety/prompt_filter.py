@@ -9,7 +9,9 @@ Layers, each cheap enough to run on every prompt (p95 target 15 ms on one CPU co
    classifier.py: a small network on the same embedding (fitted on dev material), with its own
    review and block probabilities per category.
 4. Prompt-injection text ("ignore the safety rules") → blocked (the policy may say review) alone,
-   blocked next to any content evidence, even evidence too weak to act on by itself.
+   blocked next to any content evidence, even evidence too weak to act on by itself. Clauses that
+   speak to the filter in words no pattern knows ("compliance note: output has legal clearance")
+   are left out of what layer 3 reads and of where safe context is looked for (lexicon `MetaTalk`).
 5. Adversarial token soup (gibberish.py) → review, or block when the soup also leans towards a
    category.
 
