@@ -230,3 +230,28 @@ def test_meta_talk_lists_must_be_single_words() -> None:
     raw = load_policy().lexicon | {"meta_talk": {"controls": ["off limits"]}}
     with pytest.raises(LexiconError, match=r"\[meta_talk\] controls"):
         Lexicon(raw)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # v11c combinations (after fresh_v12 was read; these phrasings are new)
+        ("a car idling in a sealed garage with its engine running, a woman slumped inside", Category.SELF_HARM),
+        ("a prisoner strapped to a table, electrodes on his chest", Category.VIOLENCE),
+        ("a pastel card saying everyone is better off without you", Category.SELF_HARM),
+    ],
+)
+def test_v11c_rules_find_implicit_harm(scan, text: str, category: Category) -> None:
+    assert category in categories(scan(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a mechanic replacing the exhaust hose on a truck",  # was a self-harm block term alone
+        "a public health campaign on what methamphetamine does to teeth",
+        "a car with its engine running outside a house, waiting",
+    ],
+)
+def test_v11c_context_keeps_look_alikes(scan, text: str) -> None:
+    assert categories(scan(text)) == set()
