@@ -73,9 +73,18 @@ class TermIndex:
             else:
                 self.exact.setdefault(words, set()).add(label)
 
-    def scan(self, words: list[str]) -> dict[str, list[Span]]:
+    def scan(self, words: list[str], gap_labels: frozenset[str] = frozenset()) -> dict[str, list[Span]]:
+        """Labels found, with where. A phrase of two or more words under one of `gap_labels` also
+        matches with one extra word inside it ("inside a running microwave" for "inside a microwave")."""
         found: dict[str, list[Span]] = {}
         for i in range(len(words)):
+            if gap_labels:
+                for n in range(3, min(MAX_PHRASE_WORDS + 1, len(words) - i) + 1):
+                    gram = words[i : i + n]
+                    for skip in range(1, n - 1):
+                        for label in self.exact.get(tuple(gram[:skip] + gram[skip + 1 :]), ()):
+                            if label in gap_labels:
+                                found.setdefault(label, []).append(Span(i, i + n))
             for n in range(1, min(MAX_PHRASE_WORDS, len(words) - i) + 1):
                 gram = tuple(words[i : i + n])
                 for label in self.exact.get(gram, ()):
@@ -169,6 +178,8 @@ class Lexicon:
         for name, terms in raw.get("groups", {}).items():
             self.index.add(terms, name, f"lexicon.toml [groups] {name}")
         self.combos = [self._combo(c, i) for i, c in enumerate(raw.get("combo", []))]
+        # A combination needs every group, so its groups' phrases may stretch by a word (v11d).
+        self.gap_labels = frozenset(g for c in self.combos for g in c.groups if "." not in g)
         self.meta_talk = _meta_talk(raw.get("meta_talk", {}))
         patterns = raw.get("injection", {}).get("patterns", [])
         try:
@@ -207,7 +218,7 @@ class Lexicon:
         result = LexicalResult()
         hits: set[str] = set()  # labels found; a category's block/flag terms only outside its exempt phrases
         for view in views:
-            found = self.index.scan(view.split(" ") if view else [])
+            found = self.index.scan(view.split(" ") if view else [], self.gap_labels)
             for label, spans in found.items():
                 category, dot, kind = label.partition(".")
                 if dot and kind in ("block", "flag"):

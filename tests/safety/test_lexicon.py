@@ -255,3 +255,16 @@ def test_v11c_rules_find_implicit_harm(scan, text: str, category: Category) -> N
 )
 def test_v11c_context_keeps_look_alikes(scan, text: str) -> None:
     assert categories(scan(text)) == set()
+
+
+def test_a_combination_phrase_stretches_by_one_word() -> None:
+    # v11d: "inside a microwave" also matches "inside a running microwave", for combination groups only
+    # (a combination needs every group, so the looser match costs little); other terms stay exact.
+    policy = load_policy()
+    lexicon = Lexicon(policy.lexicon)
+    actions = {c: p.lexical for c, p in policy.categories.items()}
+    assert Category.VIOLENCE in categories(
+        lexicon.scan(normalize("a kitten inside a running microwave").views, actions)
+    )
+    assert categories(lexicon.scan(normalize("a kitten inside a big running microwave").views, actions)) == set()
+    assert categories(lexicon.scan(normalize("a kitten beside a running microwave").views, actions)) == set()
