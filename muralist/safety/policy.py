@@ -74,6 +74,8 @@ class Policy:
     # With a classifier: the probability of harm at which its likeliest category counts as the
     # prompt's leaning (what injection text or obfuscation beside it is judged with); 1.0 = never.
     leaning_harm: float = 1.0
+    # Talk to the filter that no injection pattern knows (lexicon [meta_talk]) next to a leaning.
+    meta_talk_with_content: Decision = Decision.ALLOW
 
 
 def load_policy(directory: Path | None = None) -> Policy:
@@ -182,6 +184,9 @@ def _build(directory: Path, raw: dict[str, dict[str, Any]], digest: str) -> Poli
             {"v": clf.get("gate_review_harm", 0.0)}, "v", f"{where} [classifier] gate_review_harm"
         ),
         leaning_harm=_fraction({"v": clf.get("leaning_harm", 1.0)}, "v", f"{where} [classifier] leaning_harm"),
+        meta_talk_with_content=_decision(
+            inj.get("meta_talk_with_content", "allow"), f"{where} [injection] meta_talk_with_content"
+        ),
     )
 
 

@@ -131,6 +131,8 @@ class PromptFilter:
                 findings.append(_Finding(p.injection_with_content, leaning, 1.0, "injection+content"))
             else:
                 findings.append(_Finding(p.injection_alone, Category.INJECTION, 1.0, "injection"))
+        elif meta_clauses and leaning is not None and p.meta_talk_with_content != Decision.ALLOW:
+            findings.append(_Finding(p.meta_talk_with_content, leaning, 1.0, "meta_talk+content"))
 
         soup = gibberish_score(norm.folded, self.vocab, p.gibberish_known, p.gibberish_min_words) if self.vocab else 0
         if soup:
