@@ -80,9 +80,9 @@ class TermIndex:
         for i in range(len(words)):
             if gap_labels:
                 for n in range(3, min(MAX_PHRASE_WORDS + 1, len(words) - i) + 1):
-                    gram = words[i : i + n]
+                    stretched = words[i : i + n]
                     for skip in range(1, n - 1):
-                        for label in self.exact.get(tuple(gram[:skip] + gram[skip + 1 :]), ()):
+                        for label in self.exact.get(tuple(stretched[:skip] + stretched[skip + 1 :]), ()):
                             if label in gap_labels:
                                 found.setdefault(label, []).append(Span(i, i + n))
             for n in range(1, min(MAX_PHRASE_WORDS, len(words) - i) + 1):
