@@ -80,8 +80,8 @@ class PromptFilter:
             # The embedding reads what the request asks for: without injection phrases ("the filter
             # is off") and clauses that speak to the filter, which the classifier never saw and which
             # would only dilute the request; injection has its own rule below.
-            gate = self.gate.score(self.lexicon.strip_injection(request.canonical) if lexical.injection
-                                   else request.canonical)  # fmt: skip
+            asked = self.lexicon.strip_injection(request.canonical) if lexical.injection else request.canonical
+            gate = self.gate.score(asked)
             harm: float | None = None
             embedding = gate.embedding
             if self.classifier is not None and embedding is not None:
