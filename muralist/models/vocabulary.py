@@ -189,6 +189,8 @@ class Vocabulary:
         self.palette_lab = {name: srgb_to_lab(rgb) for name, rgb in palette.items()}
         self.colour_names = {name: hex_to_rgb(value) for name, value in colour_names.items()}
         self._candidate_vectors: np.ndarray | None = None
+        self._colour_list: list[str] = []
+        self._colour_vectors: np.ndarray | None = None  # of the colour and texture words, embedded on first use
         self._nearest: dict[str, tuple[str, float]] = {}
         self._readings: dict[str, str] = {}  # a prompt read once is not read again (~0.1 s on a CPU)
 
@@ -276,6 +278,10 @@ class Vocabulary:
                 span = (last + 1 if last + 1 < len(words) and words[last + 1][2] == "of" else last, count, why)
             elif lexical is None and word not in self.known and self._background_slot(words, i, out):
                 span = (i, BACKGROUND, "background slot")
+            elif lexical is None and word not in self.known and self._colour_slot(words, i, out):
+                near, similarity = self._nearest_colour_word(word, embed)  # "on a cinderblock scene" is on bricks
+                if similarity >= self.context_threshold:
+                    span = (i, near, f"colour slot {similarity:.2f}")
             elif lexical is None and word not in self.known and (short := self._short_form(word)) is not None:
                 span = (i, short, "short form")  # "dino" is a dinosaur, "froggy" a frog
             elif lexical is None and word not in self.known and following in self.emoji_heads:
@@ -299,6 +305,34 @@ class Vocabulary:
         before, _ = _previous(words, start, fixed)
         following = words[i + 1][2] if i + 1 < len(words) else END
         return previous in self.colour_words and before in LEAD and following in BACKGROUND_AFTER
+
+    def _colour_slot(self, words: list[tuple[int, int, str]], i: int, fixed: dict[int, tuple[int, str, str]]) -> bool:
+        """Whether word i stands where the language has only a colour or texture word: after "on" or
+        "against" (an article between allowed) and before the end, a comma, "with" or a background
+        word ("on a pearl scene"), or between an article and a background word ("a cinderblock
+        background")."""
+        previous, start = _previous(words, i, fixed)
+        lead = _previous(words, start, fixed)[0] if previous in ("a", "an", "the") else previous
+        following = words[i + 1][2] if i + 1 < len(words) else END
+        after = words[i + 2][2] if i + 2 < len(words) else END
+        # "background", or an unknown word where only "background" can stand ("a pearl scene, a cat")
+        background_next = following == BACKGROUND or (
+            following not in self.known and following not in (END, ",") and after in BACKGROUND_AFTER
+        )
+        if lead in ("on", "against"):
+            return following in BACKGROUND_AFTER or background_next
+        return previous in ("a", "an") and background_next
+
+    def _nearest_colour_word(self, word: str, embed: Embed) -> tuple[str, float]:
+        """The colour or texture word nearest to `word` in MiniLM's space, and its cosine similarity."""
+        if not self.colour_words:
+            return "", 0.0
+        if self._colour_vectors is None:
+            self._colour_list = sorted(self.colour_words)
+            self._colour_vectors = embed(self._colour_list)
+        scores = self._colour_vectors @ embed([word])[0]
+        best = int(np.argmax(scores))
+        return self._colour_list[best], float(scores[best])
 
     def _short_form(self, word: str) -> str | None:
         """The emoji a short or pet form names: the one name it begins ("dino", "heli"), or the name with

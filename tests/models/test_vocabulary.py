@@ -204,6 +204,10 @@ def test_policy_a_reading_is_remembered_and_the_memory_is_bounded(monkeypatch: p
         ("a trio of felines on red", "three cats on red"),  # a count: WordNet's synonym of three
         ("a single sedan on red", "one car on red"),
         ("a twosome of owls on red", "two owls on red"),  # a twosome IS-A two
+        # where only a colour or texture can stand, the nearest of those ("cinderblock": MiniLM's nearest
+        # word overall is none the model draws)
+        ("a cat with a cinderblock background", "a cat with a brick background"),
+        ("a cat on a meadow scene", "a cat on a lawn background"),
     ],
 )
 def test_wordnet_reads_nouns_and_sizes_minilm_does_not_place(
