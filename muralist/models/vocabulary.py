@@ -22,7 +22,9 @@ of" → three, where a count can stand), a size adjective ("minuscule" → small
 nearest in MiniLM's space; no emoji is read beside a colour word or right after an emoji. Two rules
 of the caption language come with them: an unknown word before a colour word modifies it ("on pitch
 black" → on black), and an unknown word where only "background" can stand is "background" ("a
-lavender setting" → a purple background).
+lavender setting" → a purple background). A third: an unknown word where only a colour or texture can
+stand ("with a cinderblock background", "on a meadow scene") is the colour or texture word nearest to
+it in MiniLM's space, at the context threshold ("cinderblock" → brick, "meadow" → lawn).
 
 Before the words, phrases: a span of one to MAX_SPAN words that holds an unknown word (not a colour
 name) may become one of the model's own phrases ("just one" → "one", "on the far left" → "on the
