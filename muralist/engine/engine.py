@@ -171,10 +171,12 @@ class Engine:
             if self.preview_every and entry.done % self.preview_every == 0:
                 projection = self._projection(request.model)
                 previews = [projection(s.state.latents) for s in request.samples]
-            eta = entry.remaining * self.step_time_s
-            self.on_event(Event("progress", request_id, entry.done, entry.steps, eta, previews))
+            # The checkpoint first: a progress row at a checkpoint step records that step's checkpoint
+            # (the worker lists the newest), and no one sees step N before checkpoint N exists.
             if self.store is not None and self.checkpoint_every and entry.done % self.checkpoint_every == 0:
                 self._checkpoint(request)
+            eta = entry.remaining * self.step_time_s
+            self.on_event(Event("progress", request_id, entry.done, entry.steps, eta, previews))
         for entry in ended:
             self._finish(entry)
 

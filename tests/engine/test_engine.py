@@ -138,6 +138,23 @@ def test_resume_from_the_newest_valid_checkpoint(tiny_model, tmp_path: Path) -> 
     assert store.list("checkpoints/job") == []  # a finished request leaves nothing behind
 
 
+def test_a_checkpoint_step_is_reported_only_once_its_checkpoint_is_stored(tiny_model, tmp_path: Path) -> None:  # noqa: ANN001
+    # The worker records the newest checkpoint with each progress row; had the event come first (as
+    # it did before), the row would name the previous checkpoint, and a process killed between the
+    # two would have shown step N with no checkpoint N behind it.
+    store = LocalStore(tmp_path / "objects")
+    seen: list[tuple[int, list[str]]] = []
+
+    def on_event(event: Event) -> None:
+        if event.kind == "progress" and event.step % 4 == 0:
+            seen.append((event.step, [n.rsplit("/", 1)[1] for n in store.list(f"checkpoints/{event.request_id}")]))
+
+    engine = Engine({"tiny": tiny_model}, store=store, checkpoint_every=4, preview_every=0, on_event=on_event)
+    engine.submit("job", params(steps=10))
+    engine.run_until_idle()
+    assert seen == [(4, ["000004"]), (8, ["000004", "000008"])]
+
+
 def test_checkpoint_made_for_other_parameters_is_ignored(tiny_model, tmp_path: Path) -> None:  # noqa: ANN001
     store = LocalStore(tmp_path / "objects")
     first = Engine({"tiny": tiny_model}, store=store, checkpoint_every=5, preview_every=0)
