@@ -59,6 +59,8 @@ class TermIndex:
         # words before the last → stem of the last word → labels
         self.prefix: dict[tuple[str, ...], dict[str, set[str]]] = {}
         self.labels: set[str] = set()
+        self.gapped: dict[tuple[str, ...], set[str]] = {}  # see allow_gaps
+        self.gapped_first: set[str] = set()
 
     def add(self, terms: Iterable[str], label: str, where: str) -> None:
         self.labels.add(label)
@@ -73,18 +75,23 @@ class TermIndex:
             else:
                 self.exact.setdefault(words, set()).add(label)
 
-    def scan(self, words: list[str], gap_labels: frozenset[str] = frozenset()) -> dict[str, list[Span]]:
-        """Labels found, with where. A phrase of two or more words under one of `gap_labels` also
-        matches with one extra word inside it ("inside a running microwave" for "inside a microwave")."""
+    def allow_gaps(self, labels: frozenset[str]) -> None:
+        """Let the phrases of two or more words under `labels` also match with one extra word inside
+        them ("inside a running microwave" for "inside a microwave")."""
+        self.gapped = {
+            words: found & labels for words, found in self.exact.items() if len(words) >= 2 and found & labels
+        }
+        self.gapped_first = {words[0] for words in self.gapped}
+
+    def scan(self, words: list[str]) -> dict[str, list[Span]]:
         found: dict[str, list[Span]] = {}
         for i in range(len(words)):
-            if gap_labels:
+            if words[i] in self.gapped_first:
                 for n in range(3, min(MAX_PHRASE_WORDS + 1, len(words) - i) + 1):
                     stretched = words[i : i + n]
                     for skip in range(1, n - 1):
-                        for label in self.exact.get(tuple(stretched[:skip] + stretched[skip + 1 :]), ()):
-                            if label in gap_labels:
-                                found.setdefault(label, []).append(Span(i, i + n))
+                        for label in self.gapped.get(tuple(stretched[:skip] + stretched[skip + 1 :]), ()):
+                            found.setdefault(label, []).append(Span(i, i + n))
             for n in range(1, min(MAX_PHRASE_WORDS, len(words) - i) + 1):
                 gram = tuple(words[i : i + n])
                 for label in self.exact.get(gram, ()):
@@ -123,6 +130,11 @@ class MetaTalk:
         if controls == 0:
             return False
         return controls >= 2 or any(w in self.addressees or w in self.evasions for w in words)
+
+    def may_occur(self, views: tuple[str, ...]) -> bool:
+        """Whether any view has a control word or an opener: without one, no clause is such talk."""
+        words = {w for v in views for w in v.split(" ")}
+        return not words.isdisjoint(self.controls) or not words.isdisjoint(self.openers)
 
     def judge_clauses(self, clauses: list[list[str]]) -> list[bool]:
         """`judge` per clause; a clause with a control word next to such talk belongs to it too
@@ -179,7 +191,7 @@ class Lexicon:
             self.index.add(terms, name, f"lexicon.toml [groups] {name}")
         self.combos = [self._combo(c, i) for i, c in enumerate(raw.get("combo", []))]
         # A combination needs every group, so its groups' phrases may stretch by a word (v11d).
-        self.gap_labels = frozenset(g for c in self.combos for g in c.groups if "." not in g)
+        self.index.allow_gaps(frozenset(g for c in self.combos for g in c.groups if "." not in g))
         self.meta_talk = _meta_talk(raw.get("meta_talk", {}))
         patterns = raw.get("injection", {}).get("patterns", [])
         try:
@@ -218,7 +230,7 @@ class Lexicon:
         result = LexicalResult()
         hits: set[str] = set()  # labels found; a category's block/flag terms only outside its exempt phrases
         for view in views:
-            found = self.index.scan(view.split(" ") if view else [], self.gap_labels)
+            found = self.index.scan(view.split(" ") if view else [])
             for label, spans in found.items():
                 category, dot, kind = label.partition(".")
                 if dot and kind in ("block", "flag"):

@@ -164,6 +164,8 @@ class PromptFilter:
     def _request(self, norm: Normalized) -> tuple[Normalized, int]:
         """The prompt without its clauses that speak to the filter (`MetaTalk`), and how many there
         were. A prompt that is all such talk is kept whole: there is nothing else to read."""
+        if not self.lexicon.meta_talk.may_occur(norm.views):
+            return norm, 0  # the common case: no clause to normalise on its own
         pieces = clauses(norm.folded)
         if len(pieces) < 2:
             return norm, 0
