@@ -44,6 +44,18 @@ known word. Four rules keep a phrase from saying more or less than the span:
     read, so "further up than" as a whole beats "further" alone).
 Where the known neighbours allow only one kind of phrase, the context threshold is enough for a
 single word, or for a count or size span of several ("a group of two" → two).
+Four more rules come from the caption grammar:
+  * a stray word, a known word that stands only inside a longer phrase and where it stands is in
+    none ("top" and "of" in "on top of", "of" in "on the left of"), is read like an unknown word,
+    but counts as read only by a phrase of a kind it stands in (a relation, for "of");
+  * a known word that is a phrase on its own ("on", "against", "below") stays, in a phrase of its
+    own kind ("placed on" is "on", never "on the left"), unless stray words beside it show a broken
+    phrase; where the span's unknown words are all that is dropped, the context threshold is
+    enough ("framed against" → against);
+  * an unknown word where only a noun can stand (after "a", a count or a size, before what follows
+    a noun) is a thing, never part of a structural phrase ("above a bonfire" is not "near the top"),
+    and a colour name there is the noun WordNet names ("above a spruce," is a tree);
+  * a relation needs a thing after it: "toward the left with a sky background" is a position.
 
 Known words, their candidates, the phrases, the palette and the thresholds come from `vocabulary.json` in the
 model's text encoder folder (written by `muralist.train.vocabulary`); the colour names ship beside it
@@ -187,6 +199,14 @@ class Vocabulary:
         self.phrase_threshold = phrase_threshold
         self.context_threshold = min(context_threshold, phrase_threshold)
         self._phrase_list = sorted(self.phrases)
+        self._longest_phrase = max((len(p.split()) for p in self.phrases), default=1)
+        # known words that stand only inside a longer phrase: "top" of "at the top", "of" of "left of"
+        # (what it may be read into: a kind of phrase it stands in)
+        self._inner_words: dict[str, set[str]] = {}
+        for phrase, kind in self.phrases.items():
+            for w in phrase.split() if " " in phrase else ():
+                if w not in self.phrases and w not in self.nouns:
+                    self._inner_words.setdefault(w, set()).add(kind)
         self._phrase_vectors: np.ndarray | None = None
         self.palette_lab = {name: srgb_to_lab(rgb) for name, rgb in palette.items()}
         self.colour_names = {name: hex_to_rgb(value) for name, value in colour_names.items()}
@@ -223,10 +243,11 @@ class Vocabulary:
 
     def replacements(self, prompt: str, embed: Embed) -> list[Replacement]:
         words = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(prompt)]
-        if all(w in self.known or w == "," for _, _, w in words):
+        stray, own = self._coverage(words)
+        if not stray and all(w in self.known or w == "," for _, _, w in words):
             return []
         fixed = self._fixed_spans(words, embed)
-        out = self._phrase_replacements(prompt, words, fixed, embed)
+        out = self._phrase_replacements(prompt, words, fixed, embed, stray, own)
         taken = {i for r in out for i, (s, e, _) in enumerate(words) if r.start <= s and e <= r.end}
         i = 0
         while i < len(words):
@@ -265,6 +286,13 @@ class Vocabulary:
                 span = (i + 1, following, "colour name")  # the last word names the hue: "sky blue", "brick red"
             elif pair in self.colour_names:
                 span = (i + 1, self.nearest_colour(pair), "colour name")
+            elif (
+                word in self.colour_names
+                and lexical is not None
+                and lexical[2] != WORDNET_COUNT
+                and self._noun_slot(words, [w for _, _, w in words], i, strict=True)
+            ):
+                pass  # "above a spruce, ..." is a tree, though "spruce" is a colour name too
             elif word not in self.known and word in self.colour_names and not self._texture_word(word, embed):
                 span = (i, self.nearest_colour(word), "colour name")
             elif word not in self.known and following in self.colour_words and _previous(words, i, out)[0] in LEAD:
@@ -278,7 +306,7 @@ class Vocabulary:
                 covered = {k for f, (end, _, _) in out.items() for k in range(f, end + 1)}
                 first = i - 1 if i > 0 and words[i - 1][2] in ("a", "an") and i - 1 not in covered else i
                 span = (last + 1 if last + 1 < len(words) and words[last + 1][2] == "of" else last, count, why)
-            elif lexical is None and word not in self.known and self._background_slot(words, i, out):
+            elif lexical is None and word not in self.known and self._background_slot(words, i, out, embed):
                 span = (i, BACKGROUND, "background slot")
             elif lexical is None and word not in self.known and self._colour_slot(words, i, out):
                 near, similarity = self._nearest_colour_word(word, embed)  # "on a cinderblock scene" is on bricks
@@ -298,7 +326,7 @@ class Vocabulary:
         return dict(sorted(out.items()))
 
     def _background_slot(
-        self, words: list[tuple[int, int, str]], i: int, fixed: dict[int, tuple[int, str, str]]
+        self, words: list[tuple[int, int, str]], i: int, fixed: dict[int, tuple[int, str, str]], embed: Embed
     ) -> bool:
         """Whether word i stands where the language has only "background": after a colour or texture
         word that follows "a", "an", "on", "against", "with" or the start, and before the end, a
@@ -306,6 +334,9 @@ class Vocabulary:
         previous, start = _previous(words, i, fixed)
         before, _ = _previous(words, start, fixed)
         following = words[i + 1][2] if i + 1 < len(words) else END
+        if previous not in self.known and previous not in (START, ","):
+            near, similarity = self.nearest_word(previous, embed)  # "a dunes setting": dunes reads as sand
+            previous = near if similarity >= self.threshold else previous
         return previous in self.colour_words and before in LEAD and following in BACKGROUND_AFTER
 
     def _colour_slot(self, words: list[tuple[int, int, str]], i: int, fixed: dict[int, tuple[int, str, str]]) -> bool:
@@ -380,20 +411,45 @@ class Vocabulary:
                 return i + n - 1, self.lexicon.plurals.get(targets[0], targets[0]) if plural else targets[0], why
         return None
 
+    def _coverage(self, words: list[tuple[int, int, str]]) -> tuple[set[int], dict[int, str]]:
+        """How the model's phrases cover the words (longest first, left to right): the indices of stray
+        words, known words that stand only inside a longer phrase and, where they stand, are in none
+        ("top" and "of" in "on top of", "of" in "on the left of"), which the phrase pass reads like
+        unknown ones; and the index -> kind of words that are a phrase on their own ("on", "above")."""
+        tokens = [w for _, _, w in words]
+        stray: set[int] = set()
+        own: dict[int, str] = {}
+        i = 0
+        while i < len(tokens):
+            for n in range(min(self._longest_phrase, len(tokens) - i), 0, -1):
+                if (kind := self.phrases.get(" ".join(tokens[i : i + n]))) is not None:
+                    if n == 1:
+                        own[i] = kind
+                    i += n
+                    break
+            else:
+                if tokens[i] in self._inner_words:
+                    stray.add(i)
+                i += 1
+        return stray, own
+
     def _phrase_replacements(self, prompt: str, words: list[tuple[int, int, str]],
-                             fixed: dict[int, tuple[int, str, str]], embed: Embed) -> list[Replacement]:  # fmt: skip
+                             fixed: dict[int, tuple[int, str, str]], embed: Embed,
+                             stray: set[int] = frozenset(), own: dict[int, str] | None = None,
+                             ) -> list[Replacement]:  # fmt: skip
         """Spans read as one of the model's phrases, best first, not overlapping (module docstring)."""
         if not self.phrases:
             return []
         in_fixed = {j for i, (last, _, _) in fixed.items() for j in range(i, last + 1)}
+        unread = [w not in self.known or k in stray for k, (_, _, w) in enumerate(words)]  # what a phrase may read
         spans: list[tuple[int, int]] = []
         for i in range(len(words)):
             for j in range(i + 1, min(i + MAX_SPAN, len(words)) + 1):
                 span = [w for _, _, w in words[i:j]]
                 if "," in span or any(k in in_fixed for k in range(i, j)):
                     break
-                if any(w not in self.known for w in span):
-                    spans.append((i, j))
+                if any(unread[i:j]) and not all(w in self.function_words for w in span):
+                    spans.append((i, j))  # a stray "of" alone is no phrase: "on top of" is read whole
         if not spans:
             return []
         if self._phrase_vectors is None:
@@ -414,7 +470,20 @@ class Vocabulary:
             span = [w for _, _, w in words[i:j]]
             towards = _directions(span)
             meaning = {w for w in span if w in self.known and w not in self.function_words and not _directions([w])}
-            word_level = max(self.nearest_word(w, embed)[1] for w in span if w not in self.known)
+            word_level = max((self.nearest_word(w, embed)[1] for w in span if w not in self.known), default=0.0)
+            # an unknown word where only a noun can stand is a thing, never part of a structural phrase
+            names_a_thing = any(self._noun_slot(words, alone, k) for k in range(i, j))
+            # an unknown word that reads on its own as a structural word ("mini" as small, "further" as
+            # beside) is read only into a phrase of that word's kind: "mini watermelon slice" is no noun
+            own_kinds = {self.phrases[alone[k]] for k in range(i, j) if words[k][2] not in self.known
+                         and self.phrases.get(alone[k], "NOUN") != "NOUN"}  # fmt: skip
+            # a word that is a phrase on its own ("on", "against", "below") stays, in a phrase of its kind
+            # ("placed on" is on, not "on the left"), unless stray words show a phrase broken ("on top of")
+            kept = {words[k][2]: kind for k, kind in (own or {}).items() if i <= k < j}
+            if any(stray_k in stray for stray_k in range(i, j)):
+                kept = {}
+            # the span with its unknown words dropped is a phrase ("framed against"): the context threshold
+            known_part = " ".join(w for w in span if w in self.known)
             before = alone[i - 1] if i > 0 else START
             after = alone[j] if j < len(words) else END
             only = self._only_kind(before, after)
@@ -425,12 +494,21 @@ class Vocabulary:
                     break
                 if phrase == " ".join(span) or not meaning <= set(phrase.split()):
                     continue
+                if names_a_thing and kind != "NOUN":
+                    continue  # "above a bonfire" is not "near the top"
+                if any(k != kind or w not in phrase.split() for w, k in kept.items()):
+                    continue
+                if own_kinds and own_kinds != {kind}:
+                    continue
+                if kind == "REL" and self._background_follows(alone, j):
+                    continue  # "toward the left with a sky background" is no relation to the sky
                 if towards and _directions(phrase.split()) != towards:
                     continue  # "leftward of" is never "right of", "further up than" never "next to"
                 if (
                     (score >= word_level and score >= self.phrase_threshold)
                     or (kind == only and (j == i + 1 or kind in ("COUNT", "SIZE")) and kind != "NOUN")
                     or towards  # the direction agrees, and the score reached the context threshold
+                    or (kept and phrase == known_part)  # only unknown words dropped: "framed against" -> against
                 ):
                     options.setdefault((i, j), []).append((score, phrase))
         # the non-overlapping choice of phrases with the largest total similarity whose every phrase fits
@@ -453,7 +531,7 @@ class Vocabulary:
                             continue
                         if not self._fits_side(prev_word, self.before.get(new_kind, set())):
                             continue
-                        gain = score * sum(w not in self.known for _, _, w in words[i:j])  # per unknown word read
+                        gain = score * self._words_read(words[i:j], unread[i:j], new_kind)
                         self._offer(best[j], (last_word, new_kind), total + gain, [*picks, (i, j, score, phrase)])
         finals = [(total, picks) for (_, last_kind), (total, picks) in best[-1].items()
                   if last_kind is None or self._fits_side(END, self.after.get(last_kind, set()))]  # fmt: skip
@@ -464,6 +542,35 @@ class Vocabulary:
             start, end = words[i][0], words[j - 1][1]
             out.append(Replacement(start, end, prompt[start:end], phrase, f"nearest phrase {score:.2f}"))
         return out
+
+    def _noun_slot(self, words: list[tuple[int, int, str]], alone: list[str], k: int, strict: bool = False) -> bool:
+        """Whether unknown word k stands where the language has only a noun: between words seen before
+        and after a noun in training ("above a bonfire", "left of a taper,"; not "a group of"). The word
+        before must be known ("two jumbos down below": "down" is no noun); the word after may be
+        unknown, unless `strict` ("a mustard setting" is no noun slot then)."""
+        if words[k][2] in self.known or words[k][2] == ",":
+            return False
+        before = alone[k - 1] if k > 0 else START
+        after = alone[k + 1] if k + 1 < len(alone) else END
+        if before not in self.known or (strict and after not in self.known and after not in (",", END)):
+            return False
+        return self._fits("NOUN", before, after)
+
+    def _background_follows(self, alone: list[str], j: int) -> bool:
+        """Whether the words from j on are a colour or texture word after at most an article, a count
+        and a size: a background, where a relation needs a thing."""
+        lead = self.before.get("NOUN", set())  # "a", "one", "small"...
+        while j < len(alone) and alone[j] in lead:
+            j += 1
+        return j < len(alone) and alone[j] in self.colour_words
+
+    def _words_read(self, span: list[tuple[int, int, str]], unread: list[bool], kind: str) -> int:
+        """How many words a phrase of this kind reads in the span: its unknown words, and its stray words
+        where the kind is one they stand in ("of" counts for a relation, not for the count "one")."""
+        return sum(
+            u and (w not in self.known or kind in self._inner_words.get(w, ()))
+            for (_, _, w), u in zip(span, unread, strict=True)
+        )
 
     @staticmethod
     def _offer(table: dict, state: tuple[str, str | None], total: float, picks: list) -> None:

@@ -18,6 +18,8 @@ hierarchy once and writes, for every noun that reaches one of the model's nouns,
   "wasp" → bee: 1 + DOWN; only from the word's most frequent sense in that file, so "box" the
   theatre compartment is not a sibling of "car" the elevator car); the nearest wins, ties are all
   kept (the reader breaks them with MiniLM);
+- where none of those senses reads, a rarer sense that IS a target counts: "taper" is a candle
+  (its fourth sense), while "jet" stays an airplane;
 - a noun reads as a count when it is a synonym of "one", "two" or "three" or one is-a step below
   it ("trio" → three, "twosome" → two), never sideways;
 - an adjective reads as a size word when one of its first SENSES senses is "similar to" a sense
@@ -183,6 +185,9 @@ def noun_readings(data: dict[str, Synset], index: dict[str, list[str]],
                                     found[name] = min(found.get(name, 99), distance)
                 frontier = [u for o in frontier for u in data[o].up if u not in seen]
                 seen.update(frontier)
+        for offset in offsets[SENSES:] if not found else ():  # a rarer sense, only as a synonym: "taper"
+            for name in target_of.get(offset, ()):  # is a candle (its 4th sense), "jet" still an airplane
+                found[name] = min(found.get(name, 99), 0)
         if found:
             nearest = min(found.values())
             out[lemma] = sorted(n for n, d in found.items() if d == nearest)

@@ -249,6 +249,45 @@ def test_a_phrase_read_for_a_span_points_where_the_span_points(
     assert builtin_encoder.read(prompt) == read_as
 
 
+@pytest.mark.parametrize(
+    ("prompt", "read_as"),
+    [
+        # known words outside any phrase of the model ("top", "of") are read like unknown ones
+        ("a cat on top of a dog on red", "a cat above a dog on red"),
+        ("two cats on top of a dog, red background", "two cats above a dog, red background"),
+        ("a cat on the top, red background", "a cat at the top, red background"),
+        # a word that is a phrase on its own stays, in a phrase of its kind; an unknown word beside it goes
+        ("a large sunflower framed against a water background", "a large sunflower against a water background"),
+        # an unknown word where only a noun can stand is a thing, not part of a position
+        ("a castle above a bonfire, white background", "a castle above a flame, white background"),
+        # a relation needs a thing after it, not a background
+        ("a small hammer toward the left with a skies background", "a small hammer at the left with a sky background"),
+        # a colour name where only a noun can stand is the noun WordNet names
+        ("a cat above a spruce, red background", "a cat above a tree, red background"),
+        # an unknown word that reads as a size is no part of a noun phrase
+        (
+            "a unicorn to the left of a mini watermelon slice, sky background",
+            "a unicorn to the left of a small watermelon slice, sky background",
+        ),
+        # after a word MiniLM reads as a texture, only "background" can stand
+        ("a church left of a musical note, dunes setting", "a church left of a musical note, sand background"),
+        # WordNet: a candle is the fourth sense of "taper"
+        ("a cat next to a taper on red", "a cat next to a candle on red"),
+    ],
+)
+def test_phrases_are_read_where_the_caption_grammar_puts_them(
+    builtin_encoder: TextEncoder, prompt: str, read_as: str
+) -> None:
+    assert builtin_encoder.read(prompt) == read_as
+
+
+def test_a_colour_name_beside_an_unknown_word_stays_a_colour(builtin_encoder: TextEncoder) -> None:
+    # "setting" could be anything, so "a mustard setting" is no noun slot: mustard is a colour there
+    assert builtin_encoder.read("a mustard setting with a cat at the bottom") == (
+        "a yellow background with a cat at the bottom"
+    )
+
+
 def test_policy_directions_of_words() -> None:
     from muralist.models.vocabulary import _directions
 

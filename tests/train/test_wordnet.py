@@ -62,6 +62,24 @@ def test_a_word_reads_as_what_it_is_or_its_nearest_relative(tiny_wordnet: tuple[
     assert "pebble" not in readings  # siblings under "thing" are not alike
 
 
+def test_a_rare_sense_counts_only_as_a_synonym_and_only_when_no_frequent_sense_reads(tmp_path: Path) -> None:
+    chain = [(f"{i:08d}", ANIMAL, [f"level{i}"], [f"{i - 1:08d}"] if i else []) for i in range(8)]
+    _write_wordnet(tmp_path, [
+        *chain,
+        ("00000100", ANIMAL, ["bear"], ["00000007"]),
+        ("00000101", ANIMAL, ["grizzly", "jet"], ["00000100"]),      # jet's first sense: a kind of bear
+        ("00000200", PERSON, ["taper", "jet"], ["00000000"]),        # three senses that read as nothing
+        ("00000201", PERSON, ["taper", "jet"], ["00000000"]),
+        ("00000202", PERSON, ["taper", "jet"], ["00000000"]),
+        ("00000300", ANIMAL, ["cat", "taper", "jet"], ["00000007"]),  # the fourth sense: a synonym of cat
+    ])  # fmt: skip
+    data, index = wordnet.read_data(tmp_path / "data.noun"), wordnet.read_index(tmp_path / "index.noun")
+    animals = frozenset({"noun.animal"})
+    readings = wordnet.noun_readings(data, index, {"cat": ({"cat"}, animals), "bear": ({"bear"}, animals)})
+    assert readings["taper"] == ["cat"]  # a candle is the fourth sense of "taper" in WordNet
+    assert readings["jet"] == ["bear"]  # a frequent sense that reads wins over a rare synonym
+
+
 def test_size_adjectives_read_through_similar_to(tmp_path: Path) -> None:
     (tmp_path / "data.adj").write_text(
         "00000001 00 a 02 small 0 little 0 001 & 00000002 a 0000 | limited in size\n"
