@@ -44,7 +44,7 @@ known word. Four rules keep a phrase from saying more or less than the span:
     read, so "further up than" as a whole beats "further" alone).
 Where the known neighbours allow only one kind of phrase, the context threshold is enough for a
 single word, or for a count or size span of several ("a group of two" → two).
-Four more rules come from the caption grammar:
+More rules come from the caption grammar:
   * a stray word, a known word that stands only inside a longer phrase and where it stands is in
     none ("top" and "of" in "on top of", "of" in "on the left of"), is read like an unknown word,
     but counts as read only by a phrase of a kind it stands in (a relation, for "of");
@@ -55,7 +55,10 @@ Four more rules come from the caption grammar:
   * an unknown word where only a noun can stand (after "a", a count or a size, before what follows
     a noun) is a thing, never part of a structural phrase ("above a bonfire" is not "near the top"),
     and a colour name there is the noun WordNet names ("above a spruce," is a tree);
-  * a relation needs a thing after it: "toward the left with a sky background" is a position.
+  * a relation needs a thing after it: "toward the left with a sky background" is a position;
+  * an unknown word that reads on its own as a structural word ("mini" as small) is read only into a
+    phrase of that kind ("a mini watermelon slice" keeps its size), and after a word MiniLM reads as
+    a texture only "background" can stand ("a dunes setting" is a sand background).
 
 Known words, their candidates, the phrases, the palette and the thresholds come from `vocabulary.json` in the
 model's text encoder folder (written by `muralist.train.vocabulary`); the colour names ship beside it
@@ -434,9 +437,8 @@ class Vocabulary:
         return stray, own
 
     def _phrase_replacements(self, prompt: str, words: list[tuple[int, int, str]],
-                             fixed: dict[int, tuple[int, str, str]], embed: Embed,
-                             stray: set[int] = frozenset(), own: dict[int, str] | None = None,
-                             ) -> list[Replacement]:  # fmt: skip
+                             fixed: dict[int, tuple[int, str, str]], embed: Embed, stray: set[int],
+                             own: dict[int, str]) -> list[Replacement]:  # fmt: skip
         """Spans read as one of the model's phrases, best first, not overlapping (module docstring)."""
         if not self.phrases:
             return []
@@ -479,8 +481,8 @@ class Vocabulary:
                          and self.phrases.get(alone[k], "NOUN") != "NOUN"}  # fmt: skip
             # a word that is a phrase on its own ("on", "against", "below") stays, in a phrase of its kind
             # ("placed on" is on, not "on the left"), unless stray words show a phrase broken ("on top of")
-            kept = {words[k][2]: kind for k, kind in (own or {}).items() if i <= k < j}
-            if any(stray_k in stray for stray_k in range(i, j)):
+            kept = {words[k][2]: kind for k, kind in own.items() if i <= k < j}
+            if any(k in stray for k in range(i, j)):
                 kept = {}
             # the span with its unknown words dropped is a phrase ("framed against"): the context threshold
             known_part = " ".join(w for w in span if w in self.known)
