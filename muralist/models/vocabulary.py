@@ -465,6 +465,12 @@ class Vocabulary:
             if i not in in_fixed and w not in self.known and w != ",":
                 near, similarity = self.nearest_word(w, embed)
                 alone[i] = near if similarity >= self.threshold else w
+        # per word: an unknown word where only a noun can stand is a thing, never part of a structural
+        # phrase; one that reads on its own as a structural word ("mini" as small, "further" as beside)
+        # is read only into a phrase of that word's kind ("mini watermelon slice" is no noun)
+        noun_slot = [self._noun_slot(words, alone, k) for k in range(len(words))]
+        structural = [self.phrases.get(alone[k], "NOUN") if words[k][2] not in self.known else "NOUN"
+                      for k in range(len(words))]  # fmt: skip
         texts = [" ".join(w for _, _, w in words[i:j]) for i, j in spans]
         scores = embed(texts) @ self._phrase_vectors.T
         options: dict[tuple[int, int], list[tuple[float, str]]] = {}
@@ -473,12 +479,8 @@ class Vocabulary:
             towards = _directions(span)
             meaning = {w for w in span if w in self.known and w not in self.function_words and not _directions([w])}
             word_level = max((self.nearest_word(w, embed)[1] for w in span if w not in self.known), default=0.0)
-            # an unknown word where only a noun can stand is a thing, never part of a structural phrase
-            names_a_thing = any(self._noun_slot(words, alone, k) for k in range(i, j))
-            # an unknown word that reads on its own as a structural word ("mini" as small, "further" as
-            # beside) is read only into a phrase of that word's kind: "mini watermelon slice" is no noun
-            own_kinds = {self.phrases[alone[k]] for k in range(i, j) if words[k][2] not in self.known
-                         and self.phrases.get(alone[k], "NOUN") != "NOUN"}  # fmt: skip
+            names_a_thing = any(noun_slot[i:j])
+            own_kinds = set(structural[i:j]) - {"NOUN"}
             # a word that is a phrase on its own ("on", "against", "below") stays, in a phrase of its kind
             # ("placed on" is on, not "on the left"), unless stray words show a phrase broken ("on top of")
             kept = {words[k][2]: kind for k, kind in own.items() if i <= k < j}

@@ -187,7 +187,7 @@ def noun_readings(data: dict[str, Synset], index: dict[str, list[str]],
                 seen.update(frontier)
         for offset in offsets[SENSES:] if not found else ():  # a rarer sense, only as a synonym: "taper"
             for name in target_of.get(offset, ()):  # is a candle (its 4th sense), "jet" still an airplane
-                found[name] = min(found.get(name, 99), 0)
+                found[name] = 0
         if found:
             nearest = min(found.values())
             out[lemma] = sorted(n for n, d in found.items() if d == nearest)
