@@ -9,7 +9,9 @@
    (a small table after Unicode TR39's confusables for the letters a-z).
 4. Case folded.
 5. Leetspeak undone inside words that also contain letters ("s3x", "n@ked", "k1ll"); a bare number
-   ("4 cats", "1990") is left alone.
+   ("4 cats", "1990") is left alone. A code of one or two letters and a number ("k9", "ww1", "ak47",
+   "mp3") is undone in the views too, but is not counted as the "leet" trick: it is how such names
+   are spelled, not a disguise.
 6. Letters split by spaces or symbols joined: "n u d e", "n.u.d.e", "n-u-d-e", "nu*de".
 7. Runs of three or more of the same letter shortened ("nuuuude" → "nude" and "nuude").
 
@@ -49,6 +51,8 @@ _HAS_LETTER = re.compile(r"[a-z]")
 _HAS_LEET = re.compile(rf"[{re.escape(_LEET_CHARS)}]")
 # Numbers with a unit or an ordinal are not leet: "1930s", "3rd", "35mm", "8k", "4x4", "10am".
 _NUMBER_WORD = re.compile(r"\d+(?:s|st|nd|rd|th|k|d|p|mm|cm|m|km|ft|px|am|pm|hz|fps|mp|x\d+)")
+# One or two letters and a number: a name or model code ("k9 unit", "ww1", "b52", "ak47", "mp3").
+_CODE_WORD = re.compile(r"[a-z]{1,2}\d+")
 # Single letters separated by one separator, at least three in a row: "n u d e", "n.u.d.e", "g-o-r-e".
 _SPLIT_LETTERS = re.compile(r"(?<![a-z0-9])[a-z](?:[ ._\-*·•~/\\|,+:'`^]{1,3}[a-z](?![a-z0-9])){2,}")
 # Symbols inside a word: "nu*de", "se.x", "ra_pe", "k-i-ll" → "nude", "sex", "rape", "kill".
@@ -87,7 +91,9 @@ def normalize(text: str, vocabulary: Container[str] | None = None) -> Normalized
     plain = _squash_spaces(_strip_accents(latin))
 
     leet = _LEET_RUN.sub(_undo_leet, plain)
-    if leet != plain:
+    # only when something was undone (rare) are the words looked at again, for codes like "k9"
+    disguised = (m.group(0) for m in _LEET_RUN.finditer(plain) if _undo_leet(m) != m.group(0))
+    if leet != plain and any(not _CODE_WORD.fullmatch(word) for word in disguised):
         tricks.append("leet")
 
     spaced = _SPLIT_LETTERS.sub(lambda m: _join_letters(m, vocabulary), leet)

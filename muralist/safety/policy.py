@@ -37,6 +37,9 @@ class CategoryPolicy:
     # Where the lexicon excused this category by context ("a nude statue in a museum"): False, the
     # classifier does not judge it; True, a classifier reading at the block threshold still holds it.
     context_holds: bool = False
+    # Where the prompt has one of the category's safe-context words ("a museum"): True, an embedding
+    # reading at the block threshold holds the prompt instead of blocking it.
+    gate_context_holds: bool = False
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,7 @@ def _build(directory: Path, raw: dict[str, dict[str, Any]], digest: str) -> Poli
             classifier_review=clf_review,
             classifier_block=clf_block,
             context_holds=bool(section.get("context_holds", False)),
+            gate_context_holds=bool(section.get("gate_context_holds", False)),
         )
     unknown = set(configured) - {c.value for c in CONTENT_CATEGORIES}
     if unknown:

@@ -117,7 +117,13 @@ class PromptFilter:
                     continue  # a benign look-alike is nearly as close: not evidence
                 if harm is not None and harm < p.gate_review_harm:
                     continue  # the nearest exemplar shares the subject, the classifier reads no harm
-                if s >= limits.embed_block and (harm is None or harm >= p.gate_block_harm):
+                if limits.gate_context_holds and category in lexical.safe and s >= limits.embed_block:
+                    # In a safe context ("soviet propaganda posters in a museum"), where the policy says
+                    # so, the nearest exemplar acts one step down, as the classifier does (v11g).
+                    findings.append(
+                        _Finding(Decision.REVIEW, category, s, f"embedding:{category.value}>=block,safe context")
+                    )
+                elif s >= limits.embed_block and (harm is None or harm >= p.gate_block_harm):
                     findings.append(_Finding(Decision.BLOCK, category, s, f"embedding:{category.value}>=block"))
                 elif s >= limits.embed_review:
                     findings.append(_Finding(Decision.REVIEW, category, s, f"embedding:{category.value}>=review"))

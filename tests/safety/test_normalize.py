@@ -64,6 +64,17 @@ def test_numbers_with_units_are_not_leet() -> None:
     assert normalize("a 15yo girl").tricks == ("leet",)  # an age with letters is still read both ways
 
 
+def test_letter_and_number_codes_are_read_both_ways_but_are_not_a_disguise() -> None:
+    # v11g: "k9" read as leet made a drug-sniffing police dog an obfuscated drug prompt, and "ww1"
+    # recruitment posters an obfuscated hate prompt
+    for prompt in ("a drug-sniffing k9 police dog", "ww1 recruitment posters in a museum", "an ak47 and an mp3 player"):
+        assert normalize(prompt).tricks == (), prompt
+    coded = normalize("a55 pic")
+    assert coded.tricks == () and "ass pic" in coded.views  # still read as what it spells
+    assert normalize("k1ll him").tricks == ("leet",)  # letters on both sides of the digit: a disguise
+    assert normalize("nak3d").tricks == ("leet",)
+
+
 def test_tricks_are_reported() -> None:
     assert "homoglyph" in normalize("nаked").tricks
     assert "invisible" in normalize("na\u200bked").tricks
