@@ -2,6 +2,7 @@
 
     python scripts/dev_paraphrases.py --read-only      # read-backs and how many parse back (seconds)
     python scripts/dev_paraphrases.py --json dev.json  # generate and judge too (~2.5 min, quiet 2-core CPU)
+    python scripts/dev_paraphrases.py --dev2           # read back the second list on all 500 scenes
 
 The reading is tuned on THIS list only. Its words and phrasings are our own: none is a held-out
 paraphrase of muralist/train/captions.py (the second tuples of its word tables and the atlas
@@ -21,7 +22,9 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -126,11 +129,31 @@ SIZES = {"small": ("mini", "teeny", "minuscule"), "large": ("enormous", "massive
 FRAMES = {"on": ("upon", "placed on", "set on"), "against": ("set against", "framed against"), "with": ("with",)}
 
 
-def _pick(rng: np.random.Generator, options: tuple[str, ...]) -> str:
+DEV1 = {  # this list's tables in the shape of dev2_phrases.json
+    "nouns": {k: [v] for k, v in NOUNS.items()},
+    "colours": COLOURS,
+    "background_nouns": BACKGROUND_NOUNS,
+    "positions": POSITIONS,
+    "relations": RELATIONS,
+    "counts": {str(k): v for k, v in COUNTS.items()},
+    "sizes": SIZES,
+    "frames": FRAMES,
+}
+DEV2_FILE = Path(__file__).with_name("dev2_phrases.json")
+
+
+def dev2_tables() -> dict:
+    """The second list (see dev2_phrases.json): more phrasings, read back only, on all 500 scenes."""
+    tables = json.loads(DEV2_FILE.read_text(encoding="utf-8"))
+    tables.pop("_about")
+    return tables
+
+
+def _pick(rng: np.random.Generator, options: Sequence[Any]) -> Any:
     return options[int(rng.integers(len(options)))]
 
 
-def dev_prompt(prompt: str, rng: np.random.Generator) -> str:
+def dev_prompt(prompt: str, rng: np.random.Generator, tables: dict = DEV1) -> str:
     """The canonical prompt with our dev phrases swapped in (see the module docstring)."""
     tokens = captions.tokenize(prompt)
     words: list[str] = []
@@ -141,34 +164,29 @@ def dev_prompt(prompt: str, rng: np.random.Generator) -> str:
             count = int(str(t.value))
         elif t.kind == "ART":
             count = 1
-        words += _swap(t, following, count, rng).split()
+        words += _swap(t, following, count, rng, tables).split()
     return " ".join(captions._fit_articles(["a" if w == "an" else w for w in words])).replace(" ,", ",")
 
 
-def _swap(t: Token, following: Token | None, count: int, rng: np.random.Generator) -> str:
+def _swap(t: Token, following: Token | None, count: int, rng: np.random.Generator, tables: dict) -> str:
     structure = rng.random() < RATE  # drawn for every token, so one choice does not shift the rest
-    if t.kind == "NOUN" and str(t.value) in NOUNS:
-        singular, plural = NOUNS[str(t.value)]
+    value = str(t.value)
+    if t.kind == "NOUN" and value in tables["nouns"]:
+        pairs = tables["nouns"][value]  # one pair is taken as it is: the first list's draws stay as they were
+        singular, plural = _pick(rng, pairs) if len(pairs) > 1 else pairs[0]
         return singular if count == 1 else plural
-    if t.kind == "BG":
-        return _pick(rng, COLOURS[str(t.value)])
+    if t.kind == "BG" and value in tables["colours"]:
+        return _pick(rng, tables["colours"][value])
     if not structure:
         return t.text
-    if t.kind == "BGNOUN":
-        return _pick(rng, BACKGROUND_NOUNS)
+    table = {"BGNOUN": tables["background_nouns"], "POS": tables["positions"].get(value),
+             "REL": tables["relations"].get(value), "SIZE": tables["sizes"].get(value),
+             "COUNT": tables["counts"].get(value)}.get(t.kind)  # fmt: skip
     if t.kind == "PREP" and following is not None and following.kind in ("ART", "BG"):
-        return _pick(rng, FRAMES[str(t.value)])
-    if t.kind == "POS":
-        return _pick(rng, POSITIONS[str(t.value)])
-    if t.kind == "REL":
-        return _pick(rng, RELATIONS[str(t.value)])
-    if t.kind == "SIZE":
-        return _pick(rng, SIZES[str(t.value)])
-    if t.kind == "COUNT":
-        return _pick(rng, COUNTS[int(str(t.value))])
+        table = tables["frames"].get(value)
     if t.kind == "ART" and following is not None and following.kind in ("SIZE", "NOUN"):
-        return _pick(rng, COUNTS[1])
-    return t.text
+        table = tables["counts"]["1"]
+    return _pick(rng, table) if table else t.text
 
 
 def dev_items() -> tuple[list[int], list[str], list[str]]:
@@ -178,6 +196,28 @@ def dev_items() -> tuple[list[int], list[str], list[str]]:
     canonical = [suite[i].prompt for i in offsets]
     dev = [dev_prompt(p, np.random.default_rng(1000 + i)) for i, p in zip(offsets, canonical, strict=True)]
     return offsets, canonical, dev
+
+
+def dev2_readbacks(path: Path) -> int:
+    """Read back the second list's prompts of all 500 suite scenes (reading only; tunes nothing held out)."""
+    from muralist.cli import _load_named_model
+
+    encoder = _load_named_model(None).text_encoder
+    tables = dev2_tables()
+    suite = heldout_suite()
+    good = 0
+    with path.open("w") as f:
+        for i, item in enumerate(suite):
+            prompt = dev_prompt(item.prompt, np.random.default_rng(5000 + i), tables)
+            read = encoder.read(prompt)
+            try:
+                ok = captions.parse_prompt(read) == captions.explain_prompt(item.prompt)
+            except captions.CaptionParseError:
+                ok = False
+            good += ok
+            f.write(f"{'OK ' if ok else 'BAD'} {prompt}\n    read {read}\n    want {item.prompt}\n")
+    print(f"dev2: read back to the canonical spec: {good} / {len(suite)}; read-backs in {path}")
+    return 0
 
 
 def heldout_readbacks() -> int:
@@ -213,7 +253,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--heldout", action="store_true",
                         help="only count the held-out twins read back into exactly their canonical scene, in "
                              "training words (a reading diagnostic: generates nothing, tunes nothing)")  # fmt: skip
+    parser.add_argument("--dev2", action="store_true",
+                        help="only read back the second list (dev2_phrases.json) on all 500 scenes")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.dev2:
+        return dev2_readbacks(args.readbacks)
     if args.heldout:
         return heldout_readbacks()
 
