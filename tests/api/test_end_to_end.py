@@ -75,9 +75,14 @@ def test_create_tenant_generate_follow_upscale_download(server: Running) -> None
 
 def test_variations_and_cancel(server: Running) -> None:
     client = server.tenant("paid")
-    job = client.post("/api/v1/generations", json={"prompt": "a rocket on a blue background", "n": 1, "steps": 10})
+    # Fixed seeds: the real NudeNet screens these pictures, and on a few random seeds it reads the
+    # 10-step rocket as FEMALE_GENITALIA_EXPOSED near the 0.40 review line, which holds the variation.
+    # With these seeds it detects nothing at all in the five images.
+    job = client.post(
+        "/api/v1/generations", json={"prompt": "a rocket on a blue background", "n": 1, "steps": 10, "seed": 12}
+    )
     image = wait(client, job.json()["id"])["images"][0]
-    variations = client.post(f"/api/v1/images/{image['id']}/variations", json={"n": 4, "strength": 0.3})
+    variations = client.post(f"/api/v1/images/{image['id']}/variations", json={"n": 4, "strength": 0.3, "seed": 90})
     assert variations.status_code == 202, variations.text
     done = wait(client, variations.json()["id"])
     assert done["status"] == "succeeded" and len(done["images"]) == 4
