@@ -35,7 +35,9 @@ def test_webhook_is_signed_and_retried_after_a_failure(server: Running) -> None:
     try:
         client = server.tenant("pro")
         hook = f"http://127.0.0.1:{receiver.server_port}/hook"
-        job = client.post("/api/v1/generations", json={"prompt": "a blue car", "n": 1, "steps": 5, "webhook_url": hook})
+        job = client.post(
+            "/api/v1/generations", json={"prompt": "a blue car", "n": 1, "steps": 5, "seed": 1, "webhook_url": hook}
+        )
         assert wait(client, job.json()["id"])["status"] == "succeeded"
         deadline = time.monotonic() + 20
         while len(received) < 2 and time.monotonic() < deadline:
