@@ -31,6 +31,10 @@ _queue_db = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_queue_db)
 
 STEPS, N, MID = 16, 2, 4  # steps per image, images per job, the step past which job a is killed
+# Job a runs longer, so that it is still denoising when it is killed: between the poll that sees step
+# MID and the kill, job b's submission can take a second on a busy machine, and at 16 steps (about
+# 0.1 s each here) job a sometimes finished denoising, and dropped its checkpoints, in that second.
+STEPS_A = 48
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -114,8 +118,8 @@ def test_nothing_is_lost_when_serve_is_killed(
     key = serve.cli("tenants", "create", "acme", "--tier", "pro").strip().splitlines()[-1]
     headers = {"Authorization": f"Bearer {key}"}
 
-    def submit(k: int) -> str:
-        body = {"prompt": f"a cat, take {k}", "seed": 10 * k, "width": 64, "height": 64, "steps": STEPS, "n": N}
+    def submit(k: int, steps: int = STEPS) -> str:
+        body = {"prompt": f"a cat, take {k}", "seed": 10 * k, "width": 64, "height": 64, "steps": steps, "n": N}
         # Idempotent: a retry of a request that a dying server accepted but never answered is the same job.
         retry_safe = {**headers, "Idempotency-Key": f"take-{k}"}
         response = httpx.post(f"{serve.base}/api/v1/generations", json=body, headers=retry_safe, timeout=30)
@@ -128,8 +132,13 @@ def test_nothing_is_lost_when_serve_is_killed(
         return dict(response.json())
 
     first = serve.start()  # 1: killed mid-run (job a, past a step checkpoint) and right after a 202 (job b)
-    a = submit(0)
-    wait_for(lambda: get(a)["status"] == "running" and get(a)["progress"]["step"] >= MID, first, "a mid-run job")
+    a = submit(0, STEPS_A)
+
+    def mid_run() -> bool:
+        view = get(a)  # one view: status and step read together
+        return view["status"] == "running" and view["progress"]["step"] >= MID
+
+    wait_for(mid_run, first, "a mid-run job")
     b = submit(1)
     serve.kill()
 
