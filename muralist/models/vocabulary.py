@@ -16,7 +16,10 @@ unknown word is replaced by what it most likely means in the model's own words:
 - a word close to nothing is dropped: the model never saw it and it only blurs what the model did
   see ("a tulip sitting on plum" is read "a tulip on purple"; chosen on a second development list,
   scripts/dev2_phrases.json, whose read-backs went from 255 to 277 of 500, and the first list's
-  stayed at 125 of 150). A prompt of nothing but such words stays as it is.
+  stayed at 125 of 150). A prompt of nothing but such words stays as it is. A stray word (below) that
+  no phrase reads is dropped too: "of" left over from a position cut short is in no known phrase.
+- a noun read after a count takes the count's number ("three kitten" -> "three kittens"), since the
+  two are often read from different words.
 
 Before everything else, what WordNet knows (`wordnet_readings.json`, written by muralist.train.wordnet
 from Princeton WordNet 3.0): a noun that IS-A one of the model's nouns or is its close kin
@@ -87,7 +90,7 @@ LIGHTNESS_WEIGHT = 0.5  # degrees of hue per unit of CIELAB lightness
 GREY_CHROMA = 12.0  # below this CIELAB chroma a colour is a grey (black, gray, white)
 NEAR_WHITE = (95.0, 32.0)  # CIELAB lightness at least, chroma at most: a tinted white is named white
 CACHE_SIZE = 4096  # readings and nearest words remembered per process (a server sees endless new words)
-MAX_SPAN = 4  # words in a span read as one phrase
+MAX_SPAN = 6  # words in a span read as one phrase ("at the bottom of the frame"; 4 until the second list)
 MAX_LEXICAL_SPAN = 3  # words in a WordNet name ("king of beasts")
 WORDNET_COUNT = "WordNet count"  # why a span was read as a count (counts absorb "a ... of" around them)
 START, END, NOUN = "<s>", "</s>", "<noun>"  # the ends of a prompt and any emoji name, as neighbours
@@ -246,8 +249,41 @@ class Vocabulary:
                 text = text[: r.start] + r.new + text[r.end :]
             if text != prompt:  # dropped words leave no doubled spaces or dangling commas
                 text = re.sub(r" +,", ",", re.sub(r"\s+", " ", text)).strip(" ,") or prompt
+                text = self._agree(text)
             _remember(self._readings, prompt, text)
         return self._readings[prompt]
+
+    @cached_property
+    def _noun_forms(self) -> dict[str, tuple[str, str]]:
+        """Each form of a noun the model knows -> (singular, plural): the emoji names and their
+        plurals, and the known nouns whose regular plural is known too ("kitten" and "kittens")."""
+        pairs = dict(self.lexicon.plurals)
+        for noun in self.nouns:
+            if noun.endswith(("s", "x", "z", "ch", "sh")):
+                plural = noun + "es"
+            elif noun.endswith("y") and noun[-2:-1] not in "aeiou":
+                plural = noun[:-1] + "ies"
+            else:
+                plural = noun + "s"
+            if plural in self.nouns:
+                pairs.setdefault(noun, plural)
+        return {f: (n, p) for n, p in pairs.items() for f in (n, p)}
+
+    def _agree(self, text: str) -> str:
+        """A noun read after a count takes the count's number: "three kitten" is "three kittens", "one
+        puppies" is "one puppy" (a count and a noun are often read from different words)."""
+        forms = self._noun_forms
+        if not forms:
+            return text
+        names = "|".join(sorted(map(re.escape, forms), key=len, reverse=True))
+        sizes = "|".join(sorted(w for w, k in self.phrases.items() if k == "SIZE" and " " not in w))
+        pattern = re.compile(rf"\b(a|an|one|two|three)( (?:{sizes}))? ({names})\b")
+
+        def inflect(m: re.Match[str]) -> str:
+            singular, plural = forms[m.group(3)]
+            return f"{m.group(1)}{m.group(2) or ''} {singular if m.group(1) in ('a', 'an', 'one') else plural}"
+
+        return pattern.sub(inflect, text)
 
     def replacements(self, prompt: str, embed: Embed) -> list[Replacement]:
         words = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(prompt)]
@@ -264,6 +300,10 @@ class Vocabulary:
                 last, new, why = fixed[i]
                 out.append(Replacement(start, words[last][1], prompt[start : words[last][1]], new, why))
                 i = last + 1
+                continue
+            if i in stray and i not in taken and word not in ("a", "an", "the"):  # "of" in "at the centre of"
+                out.append(Replacement(start, end, prompt[start:end], "", "stray: dropped"))
+                i += 1
                 continue
             if i in taken or word in self.known or word == ",":
                 i += 1
@@ -286,6 +326,9 @@ class Vocabulary:
         i = 0
         while i < len(words):
             word = words[i][2]
+            if word == ",":  # a comma is never read as a word ("racket, hot pink" keeps its comma)
+                i += 1
+                continue
             pair = f"{word} {words[i + 1][2]}" if i + 1 < len(words) else ""
             following = words[i + 1][2] if i + 1 < len(words) else END
             lexical = self._lexical_span(words, i, out, embed)

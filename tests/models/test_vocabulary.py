@@ -165,6 +165,8 @@ def test_policy_a_phrase_must_fit_its_neighbours() -> None:
                             context_threshold=0.42, nouns={"cat"})  # fmt: skip
     assert vocabulary.read("a cat x", embed) == "a cat on the left"  # nearer REL does not fit before the end
     assert vocabulary.read("a cat x a cat", embed) == "a cat to the left of a cat"
+    # "of" stands only inside "to the left of"; where no phrase of that kind fits, it is dropped
+    assert vocabulary.read("a cat of", embed) == "a cat"
 
 
 def test_policy_a_reading_is_remembered_and_the_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -280,6 +282,14 @@ def test_a_phrase_read_for_a_span_points_where_the_span_points(
         ("a church left of a musical note, dunes setting", "a church left of a musical note, sand background"),
         # WordNet: a candle is the fourth sense of "taper"
         ("a cat next to a taper on red", "a cat next to a candle on red"),
+        # a comma is never part of a reading: ", hot pink" keeps its comma and is a colour name
+        ("a tiny owl, hot pink background", "a small owl, pink background"),
+        # spans of up to six words: a position "of the frame", a relation with two words more
+        ("an owl at the bottom of the frame, sky background", "an owl at the bottom, sky background"),
+        ("a cat on the far left-hand side of a dog on red", "a cat to the left of a dog on red"),
+        # a noun read after a count takes the count's number
+        ("three tiny kitten on crimson", "three small kittens on red"),
+        ("a single puppies on the left on red", "one puppy on the left on red"),
     ],
 )
 def test_phrases_are_read_where_the_caption_grammar_puts_them(
