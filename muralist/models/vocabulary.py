@@ -269,21 +269,25 @@ class Vocabulary:
                 pairs.setdefault(noun, plural)
         return {f: (n, p) for n, p in pairs.items() for f in (n, p)}
 
+    @cached_property
+    def _count_and_noun(self) -> re.Pattern[str]:
+        """A count, a size perhaps, and a noun: "three small kitten"."""
+        names = "|".join(sorted(map(re.escape, self._noun_forms), key=len, reverse=True))
+        sizes = "|".join(sorted(w for w, k in self.phrases.items() if k == "SIZE" and " " not in w))
+        return re.compile(rf"\b(a|an|one|two|three)( (?:{sizes}))? ({names})\b", re.IGNORECASE)
+
     def _agree(self, text: str) -> str:
         """A noun read after a count takes the count's number: "three kitten" is "three kittens", "one
         puppies" is "one puppy" (a count and a noun are often read from different words)."""
-        forms = self._noun_forms
-        if not forms:
+        if not self._noun_forms:
             return text
-        names = "|".join(sorted(map(re.escape, forms), key=len, reverse=True))
-        sizes = "|".join(sorted(w for w, k in self.phrases.items() if k == "SIZE" and " " not in w))
-        pattern = re.compile(rf"\b(a|an|one|two|three)( (?:{sizes}))? ({names})\b")
 
         def inflect(m: re.Match[str]) -> str:
-            singular, plural = forms[m.group(3)]
-            return f"{m.group(1)}{m.group(2) or ''} {singular if m.group(1) in ('a', 'an', 'one') else plural}"
+            singular, plural = self._noun_forms[m.group(3).lower()]
+            one = m.group(1).lower() in ("a", "an", "one")
+            return f"{m.group(1)}{m.group(2) or ''} {singular if one else plural}"
 
-        return pattern.sub(inflect, text)
+        return self._count_and_noun.sub(inflect, text)
 
     def replacements(self, prompt: str, embed: Embed) -> list[Replacement]:
         words = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(prompt)]
