@@ -19,7 +19,8 @@ unknown word is replaced by what it most likely means in the model's own words:
   stayed at 125 of 150). A prompt of nothing but such words stays as it is. A stray word (below) that
   no phrase reads is dropped too: "of" left over from a position cut short is in no known phrase.
 - a noun read after a count takes the count's number ("three kitten" -> "three kittens"), since the
-  two are often read from different words.
+  two are often read from different words; a closing background clause left with no preposition gets
+  one ("a tractor having an orange background" -> "a tractor with an orange background").
 
 Before everything else, what WordNet knows (`wordnet_readings.json`, written by muralist.train.wordnet
 from Princeton WordNet 3.0): a noun that IS-A one of the model's nouns or is its close kin
@@ -249,7 +250,7 @@ class Vocabulary:
                 text = text[: r.start] + r.new + text[r.end :]
             if text != prompt:  # dropped words leave no doubled spaces or dangling commas
                 text = re.sub(r" +,", ",", re.sub(r"\s+", " ", text)).strip(" ,") or prompt
-                text = self._agree(text)
+                text = self._frame(self._agree(text))
             _remember(self._readings, prompt, text)
         return self._readings[prompt]
 
@@ -268,6 +269,37 @@ class Vocabulary:
             if plural in self.nouns:
                 pairs.setdefault(noun, plural)
         return {f: (n, p) for n, p in pairs.items() for f in (n, p)}
+
+    def _frame(self, text: str) -> str:
+        """A closing background clause ("an orange background" at the end) needs a preposition: where
+        the reading left none, a relation word that stands there is "on" ("over the water, a cat" is on
+        the water) and after a noun or a position one is put in: "with" before a background noun, "on"
+        before a bare colour ("a tractor having an orange background" -> "a tractor with an orange
+        background"). A preposition that was a dropped verb is the caption grammar's to supply."""
+        words = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text)]
+        edits: list[tuple[int, int, str]] = []
+        for i in range(len(words)):
+            j = i + 1 if words[i][2] in ("a", "an", "the") else i
+            if j >= len(words) or words[j][2] not in self.colour_words:
+                continue
+            k = j + 1 + (j + 1 < len(words) and words[j + 1][2] == BACKGROUND)
+            if k < len(words) and words[k][2] != ",":
+                continue  # not a clause that ends the prompt or its opening part
+            if i > 0 and words[i - 1][2] in ("a", "an", "the"):
+                continue  # "the" + colour: the clause starts one word earlier
+            before = words[i - 1][2] if i > 0 else START
+            if self.phrases.get(before) == "REL":
+                edits.append((words[i - 1][0], words[i - 1][1], "on"))
+            elif before in self.nouns or self.phrases.get(before) == "POS" or before in self._position_ends:
+                edits.append((words[i][0], words[i][0], "with " if k > j + 1 else "on "))
+        for start, end, new in reversed(edits):
+            text = text[:start] + new + text[end:]
+        return text
+
+    @cached_property
+    def _position_ends(self) -> set[str]:
+        """The last words of the position phrases ("left" of "on the left", "side", "centre")."""
+        return {p.split()[-1] for p, kind in self.phrases.items() if kind == "POS"}
 
     @cached_property
     def _count_and_noun(self) -> re.Pattern[str]:

@@ -290,6 +290,11 @@ def test_a_phrase_read_for_a_span_points_where_the_span_points(
         # a noun read after a count takes the count's number
         ("three tiny kitten on crimson", "three small kittens on red"),
         ("a single puppies on the left on red", "one puppy on the left on red"),
+        # a closing background clause gets the preposition a dropped verb stood for, and a relation
+        # word before it is "on"
+        ("a frog in the middle displaying crimson", "a frog in the middle on red"),
+        ("a kite drifting over the lake", "a kite on the water"),
+        ("perched above the beach, a crab at the bottom", "on the beach, a crab at the bottom"),
     ],
 )
 def test_phrases_are_read_where_the_caption_grammar_puts_them(
