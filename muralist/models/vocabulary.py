@@ -132,12 +132,13 @@ class Lexicon:
     irregular_plurals: dict[str, str]  # "fungi" -> "fungus"
     plurals: dict[str, str]  # an emoji's name -> its plural ("rabbit" -> "rabbits")
     counts: dict[str, list[str]] = field(default_factory=dict)  # "trio" -> ["three"]
+    noun_plurals: dict[str, str] = field(default_factory=dict)  # every training noun: "kitten" -> "kittens"
 
     @classmethod
     def load(cls, path: Path) -> Lexicon:
         spec = json.loads(path.read_text())
         return cls(spec["nouns"], spec["adjectives"], spec["irregular_plurals"], spec["target_plurals"],
-                   spec.get("counts", {}))  # fmt: skip
+                   spec.get("counts", {}), spec.get("noun_plurals", {}))  # fmt: skip
 
     @cached_property
     def single_word_names(self) -> list[str]:
@@ -256,18 +257,9 @@ class Vocabulary:
 
     @cached_property
     def _noun_forms(self) -> dict[str, tuple[str, str]]:
-        """Each form of a noun the model knows -> (singular, plural): the emoji names and their
-        plurals, and the known nouns whose regular plural is known too ("kitten" and "kittens")."""
-        pairs = dict(self.lexicon.plurals)
-        for noun in self.nouns:
-            if noun.endswith(("s", "x", "z", "ch", "sh")):
-                plural = noun + "es"
-            elif noun.endswith("y") and noun[-2:-1] not in "aeiou":
-                plural = noun[:-1] + "ies"
-            else:
-                plural = noun + "s"
-            if plural in self.nouns:
-                pairs.setdefault(noun, plural)
+        """Each form of a training noun -> (singular, plural), from the caption writer's own forms
+        ("kitten" and "kittens", "leaf" and "leaves"; `noun_plurals` in wordnet_readings.json)."""
+        pairs = {**self.lexicon.plurals, **self.lexicon.noun_plurals}
         return {f: (n, p) for n, p in pairs.items() for f in (n, p)}
 
     def _frame(self, text: str) -> str:

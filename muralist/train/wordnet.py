@@ -250,10 +250,12 @@ def readings(wordnet_dir: Path = WORDNET_DIR) -> dict:
         if singular in nouns and plural not in known:
             irregular[plural] = singular
     plurals = {e.name: e.plural for e in atlas.emoji_table()}  # a target read from a plural is written plural
+    forms = {s: p for e in atlas.emoji_table() for s, p in e.forms().items()}  # every training noun, "kitten"
     return {"source": "Princeton WordNet 3.0 (Debian package wordnet-base)", "licence": LICENCE,
             "nouns": nouns, "adjectives": adjectives, "counts": counts,
             "irregular_plurals": dict(sorted(irregular.items())),
-            "target_plurals": dict(sorted(plurals.items()))}  # fmt: skip
+            "target_plurals": dict(sorted(plurals.items())),
+            "noun_plurals": dict(sorted(forms.items()))}  # fmt: skip
 
 
 def write_readings(directory: Path, wordnet_dir: Path = WORDNET_DIR) -> Path:
