@@ -15,6 +15,7 @@ import torch
 from muralist.models.registry import BUILTIN_DIR
 from muralist.models.text_encoders import TextEncoder, load_text_encoder
 from muralist.models.vocabulary import Lexicon, Vocabulary
+from muralist.train import captions
 from muralist.train.vocabulary import vocabulary
 
 
@@ -335,3 +336,27 @@ def test_policy_wordnet_readings_ties_plurals_and_backgrounds() -> None:
     assert v.read("a puss on red", _embed) == "a cat on red"
     assert v.read("two kits on red", _embed) == "two cats on red"
     assert v.read("a wee cat on a pond", _embed) == "a small cat on a sea"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "read_as"),
+    [
+        # what reading words one by one leaves behind is tidied: a colour before a thing, the first of
+        # two things side by side, a relation before a position
+        ("a gold star on blue", "a star on blue"),
+        ("a frosty tree frog over on the left on red", "a frog on the left on red"),
+        # no thing where none can stand; a word that points somewhere is a place, never a thing
+        ("upon blue, a lone puppy dead centre", "on blue, one puppy in the centre"),
+        ("a teddy bear low down in the frame on red", "a teddy bear near the bottom on red"),
+        ("a dog centred in the frame on red", "a dog in the centre on red"),
+        # a count slot: before a plural noun nothing counts
+        ("twin fluffy kittens on red", "two kittens on red"),
+        # a relation needs a thing after it
+        ("a large cupcake to the right placed on a blue background", "a large cake at the right on a blue background"),
+        # an opening colour before a thing or "with" is a background
+        ("crimson with a lone cat on the left", "red background with a cat on the left"),
+    ],
+)
+def test_readings_are_tidied_into_the_caption_grammar(builtin_encoder: TextEncoder, prompt: str, read_as: str) -> None:
+    assert builtin_encoder.read(prompt) == read_as
+    assert captions.parse_prompt(builtin_encoder.read(prompt)) is not None
