@@ -346,7 +346,7 @@ def test_policy_wordnet_readings_ties_plurals_and_backgrounds() -> None:
         ("a gold star on blue", "a star on blue"),
         ("a frosty tree frog over on the left on red", "a frog on the left on red"),
         # no thing where none can stand; a word that points somewhere is a place, never a thing
-        ("upon blue, a lone puppy dead centre", "on blue, one puppy in the centre"),
+        ("on blue, a lone puppy dead centre", "on blue, one puppy in the centre"),
         ("a teddy bear low down in the frame on red", "a teddy bear near the bottom on red"),
         ("a dog centred in the frame on red", "a dog in the centre on red"),
         # a count slot: before a plural noun nothing counts
