@@ -184,7 +184,7 @@ class Lexicon:
             section = raw.get(category.value)
             if not isinstance(section, dict):
                 raise LexiconError(f"lexicon.toml: missing [{category.value}] (block, flag, safe_context, exempt)")
-            for kind in ("block", "flag", "exempt", "safe_context"):
+            for kind in ("block", "flag", "exempt", "safe_context", "denied_context"):
                 where = f"lexicon.toml [{category.value}] {kind}"
                 self.index.add(section.get(kind, []), f"{category.value}.{kind}", where)
         for name, terms in raw.get("groups", {}).items():
@@ -228,20 +228,11 @@ class Lexicon:
         """`context_views`: where safe context is looked for (default `views`); the filter passes the
         prompt without the clauses that speak to the filter, so "skip screening" excuses no nudity."""
         result = LexicalResult()
-        hits: set[str] = set()  # labels found; a category's block/flag terms only outside its exempt phrases
-        for view in views:
-            found = self.index.scan(view.split(" ") if view else [])
-            for label, spans in found.items():
-                category, dot, kind = label.partition(".")
-                if dot and kind in ("block", "flag"):
-                    exempt = found.get(f"{category}.exempt", [])
-                    if not any(all(s.end <= e.start or s.start >= e.end for e in exempt) for s in spans):
-                        continue
-                hits.add(label)
+        hits = {label for view in views for label in self._labels(view)}
         if any(_is_minor_age(v) for v in views):
             hits.add("minor")
         if context_views is not None and context_views != views:
-            context_hits = {label for v in context_views for label in self.index.scan(v.split(" ") if v else [])}
+            context_hits = {label for v in context_views for label in self._labels(v)}
             hits = {h for h in hits if not h.endswith(".safe_context")} | {
                 h for h in context_hits if h.endswith(".safe_context")
             }
@@ -271,6 +262,21 @@ class Lexicon:
             result.findings.append(Finding(category, decision, "combo:" + "+".join(combo.groups)))
         result.injection = self.injection is not None and any(self.injection.search(v) for v in views)
         return result
+
+    def _labels(self, view: str) -> set[str]:
+        """The labels found in one view: a category's block and flag terms only outside its exempt
+        phrases, its safe-context words only outside its denied-context phrases ("not cartoon")."""
+        found = self.index.scan(view.split(" ") if view else [])
+        out = set()
+        for label, spans in found.items():
+            category, dot, kind = label.partition(".")
+            shield = {"block": "exempt", "flag": "exempt", "safe_context": "denied_context"}.get(kind) if dot else None
+            if shield is not None:
+                covers = found.get(f"{category}.{shield}", [])
+                if not any(all(s.end <= e.start or s.start >= e.end for e in covers) for s in spans):
+                    continue
+            out.add(label)
+        return out
 
     def meta_talk_clauses(self, clauses: list[str]) -> list[bool]:
         """Which clauses (normalised words) speak to the filter rather than of a picture."""
