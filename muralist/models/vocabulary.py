@@ -232,6 +232,7 @@ class Vocabulary:
                 if w not in self.phrases and w not in self.nouns:
                     self._inner_words.setdefault(w, set()).add(kind)
         self._phrase_vectors: np.ndarray | None = None
+        self._count_vectors: np.ndarray | None = None  # "two" and "three", for count slots
         self.palette_lab = {name: srgb_to_lab(rgb) for name, rgb in palette.items()}
         self.colour_names = {name: hex_to_rgb(value) for name, value in colour_names.items()}
         self._candidate_vectors: np.ndarray | None = None
@@ -515,8 +516,10 @@ class Vocabulary:
         form = self._thing_at(tokens, j)
         if form is None or form != self._noun_forms[form][1] or form == self._noun_forms[form][0]:
             return None  # no plural noun there ("sheep" is both)
-        two, three, read = embed(["two", "three", word])
-        similarity = {"two": float(two @ read), "three": float(three @ read)}
+        if self._count_vectors is None:
+            self._count_vectors = embed(["two", "three"])
+        two, three = self._count_vectors @ embed([word])[0]
+        similarity = {"two": float(two), "three": float(three)}
         count = max(similarity, key=lambda c: similarity[c])
         return count if similarity[count] >= COUNT_SLOT_FLOOR else None
 

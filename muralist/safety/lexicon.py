@@ -177,6 +177,11 @@ class LexicalResult:
     injection: bool = False
 
 
+# What keeps a category's terms from counting: block and flag terms inside an exempt phrase ("breast
+# cancer"), safe-context words inside a denied-context phrase ("not cartoon").
+_SHIELDS = {"block": "exempt", "flag": "exempt", "safe_context": "denied_context"}
+
+
 class Lexicon:
     def __init__(self, raw: dict[str, Any]):
         self.index = TermIndex()
@@ -270,7 +275,7 @@ class Lexicon:
         out = set()
         for label, spans in found.items():
             category, dot, kind = label.partition(".")
-            shield = {"block": "exempt", "flag": "exempt", "safe_context": "denied_context"}.get(kind) if dot else None
+            shield = _SHIELDS.get(kind) if dot else None
             if shield is not None:
                 covers = found.get(f"{category}.{shield}", [])
                 if not any(all(s.end <= e.start or s.start >= e.end for e in covers) for s in spans):
