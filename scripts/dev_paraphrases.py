@@ -3,6 +3,8 @@
     python scripts/dev_paraphrases.py --read-only      # read-backs and how many parse back (seconds)
     python scripts/dev_paraphrases.py --json dev.json  # generate and judge too (~2.5 min, quiet 2-core CPU)
     python scripts/dev_paraphrases.py --dev2           # read back the second list on all 500 scenes
+    python scripts/dev_paraphrases.py --dev2 --json dev2.json  # ... and generate and judge them (~5 min)
+    python scripts/dev_paraphrases.py --model DIR ...  # another copy of the built-in model (a candidate UNet)
 
 The reading is tuned on THIS list only. Its words and phrasings are our own: none is a held-out
 paraphrase of muralist/train/captions.py (the second tuples of its word tables and the atlas
@@ -198,17 +200,19 @@ def dev_items() -> tuple[list[int], list[str], list[str]]:
     return offsets, canonical, dev
 
 
-def dev2_readbacks(path: Path) -> int:
-    """Read back the second list's prompts of all 500 suite scenes (reading only; tunes nothing held out)."""
+def dev2_readbacks(path: Path, model_name: str | None, out: Path | None) -> int:
+    """Read back the second list's prompts of all 500 suite scenes (tunes nothing held out); with
+    `out`, also generate them and judge the images against the canonical scenes."""
     from muralist.cli import _load_named_model
 
-    encoder = _load_named_model(None).text_encoder
+    model = _load_named_model(model_name)
+    encoder = model.text_encoder
     tables = dev2_tables()
     suite = heldout_suite()
+    prompts = [dev_prompt(item.prompt, np.random.default_rng(5000 + i), tables) for i, item in enumerate(suite)]
     good = 0
     with path.open("w") as f:
-        for i, item in enumerate(suite):
-            prompt = dev_prompt(item.prompt, np.random.default_rng(5000 + i), tables)
+        for prompt, item in zip(prompts, suite, strict=True):
             read = encoder.read(prompt)
             try:
                 ok = captions.parse_prompt(read) == captions.explain_prompt(item.prompt)
@@ -217,13 +221,36 @@ def dev2_readbacks(path: Path) -> int:
             good += ok
             f.write(f"{'OK ' if ok else 'BAD'} {prompt}\n    read {read}\n    want {item.prompt}\n")
     print(f"dev2: read back to the canonical spec: {good} / {len(suite)}; read-backs in {path}")
+    if out is not None:
+        judge(model, list(range(len(suite))), [item.prompt for item in suite], prompts, out, parsed_back=good)
     return 0
 
 
-def heldout_readbacks() -> int:
+def judge(model: Any, offsets: list[int], canonical: list[str], prompts: list[str], out: Path | None,
+          parsed_back: int) -> dict:  # fmt: skip
+    """Generate `prompts` (seed 0 + offset, as the suite) and judge the images against the canonical specs."""
+    from muralist.eval.oracle import load_oracle
+    from muralist.eval.quality import PromptItem, evaluate_images, reference_images
+    from muralist.eval.run_quality import generate_for
+    from muralist.types import Sampler
+
+    specs = [captions.explain_prompt(p) for p in canonical]
+    items = [PromptItem(d, s) for d, s in zip(prompts, specs, strict=True)]
+    started = time.monotonic()
+    images = generate_for(model, prompts, 30, 5.0, Sampler.DDIM, 0, seed_offsets=offsets)
+    report = evaluate_images(load_oracle(None), items, images, reference_images(items))
+    report.update(generation_seconds=round(time.monotonic() - started, 1), parsed_back=parsed_back)
+    keys = ("object", "count", "position", "relation", "background")
+    print(" ".join(f"{k} {100 * report[f'{k}_accuracy']:.1f} %" for k in keys), f"FOD {report['fod']:.2f}")
+    if out is not None:
+        out.write_text(json.dumps(report, indent=2) + "\n")
+    return report
+
+
+def heldout_readbacks(model_name: str | None) -> int:
     from muralist.cli import _load_named_model
 
-    encoder = _load_named_model(None).text_encoder
+    encoder = _load_named_model(model_name).text_encoder
     vocabulary = encoder.vocabulary
 
     def exact(item_paraphrase: str, item_prompt: str) -> bool:
@@ -254,21 +281,19 @@ def main(argv: list[str] | None = None) -> int:
                         help="only count the held-out twins read back into exactly their canonical scene, in "
                              "training words (a reading diagnostic: generates nothing, tunes nothing)")  # fmt: skip
     parser.add_argument("--dev2", action="store_true",
-                        help="only read back the second list (dev2_phrases.json) on all 500 scenes")  # fmt: skip
+                        help="the second list (dev2_phrases.json) on all 500 scenes (judged with --json)")  # fmt: skip
+    parser.add_argument("--model", default=None, help="model name or directory (default: the built-in model)")
     args = parser.parse_args(argv)
     if args.dev2:
-        return dev2_readbacks(args.readbacks)
+        return dev2_readbacks(args.readbacks, args.model, args.json)
     if args.heldout:
-        return heldout_readbacks()
+        return heldout_readbacks(args.model)
 
     from muralist.cli import _load_named_model
-    from muralist.eval.quality import PromptItem, evaluate_images, reference_images
-    from muralist.eval.run_quality import generate_for
-    from muralist.types import Sampler
 
     offsets, canonical, dev = dev_items()
     specs = [captions.explain_prompt(p) for p in canonical]
-    model = _load_named_model(None)
+    model = _load_named_model(args.model)
     encoder = model.text_encoder
     if args.raw:
         encoder.vocabulary = None
@@ -282,18 +307,7 @@ def main(argv: list[str] | None = None) -> int:
           f"unchanged: {unchanged} / 500; read-backs in {args.readbacks}")  # fmt: skip
     if args.read_only:
         return 0
-
-    from muralist.eval.oracle import load_oracle
-
-    items = [PromptItem(d, s) for d, s in zip(dev, specs, strict=True)]
-    started = time.monotonic()
-    images = generate_for(model, dev, 30, 5.0, Sampler.DDIM, 0, seed_offsets=offsets)
-    report = evaluate_images(load_oracle(None), items, images, reference_images(items))
-    report.update(generation_seconds=round(time.monotonic() - started, 1), parsed_back=sum(parsed))
-    keys = ("object", "count", "position", "relation", "background")
-    print(" ".join(f"{k} {100 * report[f'{k}_accuracy']:.1f} %" for k in keys), f"FOD {report['fod']:.2f}")
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=2) + "\n")
+    judge(model, offsets, canonical, dev, args.json, parsed_back=sum(parsed))
     return 0
 
 

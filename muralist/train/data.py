@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from muralist.train import captions, scenes
+from muralist.train import caption_noise, captions, scenes
 
 IMAGE_SIZE = 64
 
@@ -71,8 +71,10 @@ class SceneCache:
     def __len__(self) -> int:
         return len(self.scenes)
 
-    def caption(self, index: int, rng: np.random.Generator) -> str:
-        return captions.caption(self.scenes[index], rng, captions.TRAIN)
+    def caption(self, index: int, rng: np.random.Generator, noisy_share: float = 0.0) -> str:
+        """A fresh training caption; `noisy_share` of them with a reading's leftovers (caption_noise)."""
+        text = captions.caption(self.scenes[index], rng, captions.TRAIN)
+        return caption_noise.add_noise(text, rng) if noisy_share and rng.random() < noisy_share else text
 
 
 def to_model_range(images: np.ndarray) -> np.ndarray:

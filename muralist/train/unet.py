@@ -6,6 +6,8 @@
   so the last step leaves almost no signal and flat backgrounds are learnt from the prompt.
 - Loss: MSE on v with min-SNR-5 weighting (Hang et al. 2023), which converges faster.
 - EMA of the weights (decay 0.999 after a warm-up) is what ships.
+- Optional `--noisy-captions`: a share of captions with a reading's leftovers (caption_noise.py); tried
+  as a CPU fine-tune of the shipped weights and not shipped (docs/builtin-model.md).
 
     python -m muralist.train.unet --folder data/train/unet --vae data/train/vae_export --steps 20000
 """
@@ -121,9 +123,10 @@ class StepBatches(torch.utils.data.Dataset):
     (seed, step), so a resumed run sees exactly the batches it would have seen, in any data worker."""
 
     def __init__(self, data: SceneCache, latents: np.ndarray, tokenize: Any, seed: int, batch: int, first: int,
-                 steps: int):  # fmt: skip
+                 steps: int, noisy_captions: float = 0.0):  # fmt: skip
         self.data, self.latents, self.tokenize = data, latents, tokenize
         self.seed, self.batch, self.first, self.steps = seed, batch, first, steps
+        self.noisy_captions = noisy_captions
 
     def __len__(self) -> int:
         return max(0, self.steps - self.first)
@@ -132,7 +135,7 @@ class StepBatches(torch.utils.data.Dataset):
         step = self.first + k
         rng = np.random.default_rng([self.seed, step])
         index = np.sort(rng.choice(len(self.data), size=self.batch, replace=False))
-        prompts = [self.data.caption(int(i), rng) for i in index]
+        prompts = [self.data.caption(int(i), rng, self.noisy_captions) for i in index]
         ids, mask = self.tokenize(prompts)
         return {
             "latents": torch.from_numpy(np.asarray(self.latents[index], dtype=np.float32)),
@@ -145,10 +148,11 @@ class StepBatches(torch.utils.data.Dataset):
 def train_unet(folder: Path, vae_dir: Path, cache: Path, steps: int, seed: int = 0, batch: int = 32,
                lr: float = 3e-4, checkpoint_every: int = 250, start_from: Path | None = None,
                device: str = "cpu", text_encoder: Path | None = None, loader_workers: int = 0,
-               max_minutes: float | None = None) -> Path:  # fmt: skip
+               max_minutes: float | None = None, noisy_captions: float = 0.0) -> Path:  # fmt: skip
     """Train (or resume) a run; `start_from` seeds a fresh run folder with a `save_progress` folder.
 
     Stops early, with a checkpoint, once `max_minutes` have passed (a later call resumes it).
+    `noisy_captions` is the share of captions given a reading's leftovers (muralist/train/caption_noise.py).
     """
     run = TrainingRun(folder, seed)
     latents_all = encode_cache(vae_dir, cache, folder / "latents.npy", device)
@@ -165,7 +169,7 @@ def train_unet(folder: Path, vae_dir: Path, cache: Path, steps: int, seed: int =
     step = restore(state, trained, np.random.default_rng(seed)) if state is not None else 0
     if state is None and start_from is not None:
         step = _load_progress(start_from, unet, ema)
-    batches = StepBatches(data, latents_all, text.tokenize, seed, batch, step, steps)
+    batches = StepBatches(data, latents_all, text.tokenize, seed, batch, step, steps, noisy_captions)
     loader = torch.utils.data.DataLoader(
         batches, batch_size=None, shuffle=False, num_workers=loader_workers, pin_memory=device != "cpu",
         prefetch_factor=4 if loader_workers else None, persistent_workers=False,
@@ -260,6 +264,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--export-dtype", default="float32", choices=["float32", "float16"])
     parser.add_argument("--export-shard-mb", type=int, default=None, help="split the exported weights")
     parser.add_argument("--max-minutes", type=float, default=None, help="stop (with a checkpoint) after this long")
+    parser.add_argument("--noisy-captions", type=float, default=0.0, help="share of captions made noisy")
     parser.add_argument("--export", type=Path, default=None)
     parser.add_argument("--start-from", type=Path, default=None, help="a save_progress folder for a fresh run")
     parser.add_argument("--save-progress", type=Path, default=None, help="write the slim progress here when done")
@@ -269,6 +274,7 @@ def main(argv: list[str] | None = None) -> None:
     train_unet(
         args.folder, args.vae, args.cache, args.steps, args.seed, args.batch, args.lr, args.checkpoint_every,
         args.start_from, args.device, args.text_encoder, args.loader_workers, args.max_minutes,
+        args.noisy_captions,
     )  # fmt: skip
     if args.save_progress:
         save_progress(args.folder, args.save_progress)
