@@ -222,12 +222,20 @@ def save_progress(folder: Path, out: Path) -> int:
 
 
 def _load_progress(folder: Path, unet: Any, ema: Any) -> int:
+    """Weights to start from: a `save_progress` folder (its step), or a diffusers UNet folder such as
+    the shipped muralist/models/builtin/unet (step 0: a fine-tune warms its learning rate up afresh)."""
     from safetensors.torch import load_file
 
-    weights = load_file(folder / "ema.safetensors")
+    if (folder / "ema.safetensors").is_file():
+        weights = load_file(folder / "ema.safetensors")
+        step = int(json.loads((folder / "progress.json").read_text())["step"])
+    else:
+        from diffusers import UNet2DConditionModel
+
+        weights = UNet2DConditionModel.from_pretrained(folder).float().state_dict()
+        step = 0
     unet.load_state_dict(weights)
     ema.load_state_dict(weights)
-    step = int(json.loads((folder / "progress.json").read_text())["step"])
     print(f"starting from {folder} at step {step}", flush=True)
     return step
 
@@ -266,7 +274,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-minutes", type=float, default=None, help="stop (with a checkpoint) after this long")
     parser.add_argument("--noisy-captions", type=float, default=0.0, help="share of captions made noisy")
     parser.add_argument("--export", type=Path, default=None)
-    parser.add_argument("--start-from", type=Path, default=None, help="a save_progress folder for a fresh run")
+    parser.add_argument("--start-from", type=Path, default=None, help="a save_progress or diffusers UNet folder")
     parser.add_argument("--save-progress", type=Path, default=None, help="write the slim progress here when done")
     args = parser.parse_args(argv)
     if args.cache_size:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from safetensors.torch import load_file
 
 from muralist.engine import pipeline
 from muralist.models.loading import load_model
@@ -57,6 +58,18 @@ def test_slim_progress_starts_a_fresh_run_where_the_old_one_was(trained: dict[st
                              checkpoint_every=1, start_from=tmp_path / "progress")  # fmt: skip
     state = TrainingRun(tmp_path / "fresh", 0).resume()
     assert state is not None and state["step"] == step + 1
+
+
+def test_a_fine_tune_starts_from_an_exported_unet(trained: dict[str, Path], tmp_path: Path) -> None:
+    root = trained["root"]
+    unet_training.train_unet(tmp_path / "tune", root / "vae_export", trained["cache"], steps=1, batch=4,
+                             checkpoint_every=1, start_from=root / "unet_export", noisy_captions=0.5)  # fmt: skip
+    state = TrainingRun(tmp_path / "tune", 0).resume()
+    exported = load_file(root / "unet_export" / "diffusion_pytorch_model.safetensors")
+    assert state is not None and state["step"] == 1
+    # one step of AdamW from the exported weights, not from a fresh initialisation
+    moved = (state["model"]["conv_in.weight"] - exported["conv_in.weight"]).abs().max()
+    assert 0 < moved < 1e-2
 
 
 def test_vae_export_records_a_latent_scale(trained: dict[str, Path]) -> None:
