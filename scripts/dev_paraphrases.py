@@ -3,7 +3,7 @@
     python scripts/dev_paraphrases.py --read-only      # read-backs and how many parse back (seconds)
     python scripts/dev_paraphrases.py --json dev.json  # generate and judge too (~2.5 min, quiet 2-core CPU)
     python scripts/dev_paraphrases.py --dev2           # read back the second list on all 500 scenes
-    python scripts/dev_paraphrases.py --dev2 --json dev2.json  # ... and generate and judge them (~3.5 min, quiet 2-core CPU)
+    python scripts/dev_paraphrases.py --dev2 --json dev2.json  # ... and generate and judge them (~3.5 min)
     python scripts/dev_paraphrases.py --model DIR ...  # another copy of the built-in model (a candidate UNet)
 
 The reading is tuned on THIS list only. Its words and phrasings are our own: none is a held-out
