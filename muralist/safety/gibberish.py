@@ -36,13 +36,19 @@ def wordpieces(word: str, vocab: Container[str], max_pieces: int = 8) -> int:
     return pieces
 
 
-def is_known(word: str, vocab: Container[str], known: Container[str]) -> bool:
+def is_known(word: str, vocab: Container[str], known: Container[str], endings: tuple[str, ...] = ()) -> bool:
+    """A word of the vocabulary or of `known`, one of them with an English suffix, or a word of three
+    letters or more before one of the `endings` of medicine and science ("colonoscopy", "-itis")."""
     if word in vocab or word in known:
+        return True
+    if any(word.endswith(e) and len(word) - len(e) >= 3 for e in endings):
         return True
     return any(word.endswith(s) and len(word) - len(s) >= 3 and word[: -len(s)] in vocab for s in _SUFFIXES)
 
 
-def gibberish_score(text: str, vocab: Container[str], known: Container[str], min_words: int = 4) -> float:
+def gibberish_score(
+    text: str, vocab: Container[str], known: Container[str], min_words: int = 4, endings: tuple[str, ...] = ()
+) -> float:
     """0 (every word a word) … 1 (every word fragment soup); 0 for prompts shorter than `min_words`.
 
     `text` is the prompt after Unicode folding (normalize.Normalized.folded). A token that mixes Latin
@@ -58,7 +64,7 @@ def gibberish_score(text: str, vocab: Container[str], known: Container[str], min
             weight += 1.0
             continue
         for word in _WORD.findall(token):
-            if len(word) <= 2 or is_known(word, vocab, known):
+            if len(word) <= 2 or is_known(word, vocab, known, endings):
                 continue
             pieces = wordpieces(word, vocab)
             # Two pieces is a compound or a name ("artstation", "rutkowski" → 3); soup cuts into three or more.

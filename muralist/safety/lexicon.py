@@ -75,6 +75,11 @@ class TermIndex:
             else:
                 self.exact.setdefault(words, set()).add(label)
 
+    def words(self) -> frozenset[str]:
+        """Every word of every phrase (a stem for a phrase ending in "*"), letters only."""
+        keys = [*self.exact, *(k + (stem,) for k, stems in self.prefix.items() for stem in stems)]
+        return frozenset(w for key in keys for w in key if w.isalpha())
+
     def allow_gaps(self, labels: frozenset[str]) -> None:
         """Let the phrases of two or more words under `labels` also match with one extra word inside
         them ("inside a running microwave" for "inside a microwave")."""

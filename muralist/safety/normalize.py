@@ -13,7 +13,10 @@
    "mp3") is undone in the views too, but is not counted as the "leet" trick: it is how such names
    are spelled, not a disguise.
 6. Letters split by spaces or symbols joined: "n u d e", "n.u.d.e", "n-u-d-e", "nu*de".
-7. Runs of three or more of the same letter shortened ("nuuuude" → "nude" and "nuude").
+7. Runs of three or more of the same letter shortened ("nuuuude" → "nude" and "nuude"); with a
+   vocabulary, a third view shortens each run of a word to one letter or two, whichever makes a
+   known word, the longer where both do ("noooooseee" → "noose", where the other views read "nose"
+   and "noosee").
 
 Every view is a plain string of words separated by single spaces; the rules match whole words in
 any of them. The embedding gate reads `canonical`, the view with every step applied.
@@ -58,6 +61,8 @@ _SPLIT_LETTERS = re.compile(r"(?<![a-z0-9])[a-z](?:[ ._\-*·•~/\\|,+:'`^]{1,3}
 # Symbols inside a word: "nu*de", "se.x", "ra_pe", "k-i-ll" → "nude", "sex", "rape", "kill".
 _INNER_SYMBOLS = re.compile(r"(?<=[a-z])[._\-*·•~'`^]+(?=[a-z])")
 _RUNS3 = re.compile(r"([a-z])\1{2,}")
+_RUN_WORD = re.compile(r"[a-z]*([a-z])\1{2,}[a-z]*")  # a word with such a run
+MAX_RUNS = 4  # runs in one word tried both ways (2 ** 4 spellings at most)
 _NON_WORD = re.compile(r"[^a-z0-9']+")
 _INVISIBLE_CATEGORIES = {"Cf", "Mn", "Me"}  # format (zero-width, bidi), combining marks
 
@@ -106,12 +111,15 @@ def normalize(text: str, vocabulary: Container[str] | None = None) -> Normalized
 
     one = _RUNS3.sub(r"\1", joined)
     two = _RUNS3.sub(r"\1\1", joined)
+    known = joined
     if one != joined:
         tricks.append("repeat")
+        if vocabulary is not None:
+            known = _RUN_WORD.sub(lambda m: _known_shortening(m.group(0), vocabulary), joined)
 
     # "a s u i c i d e" joins to "asuicide": a second view keeps a leading "a"/"i" as the article.
     article = _INNER_SYMBOLS.sub("", _SPLIT_LETTERS.sub(lambda m: _join_letters_after_article(m, vocabulary), leet))
-    views = tuple(dict.fromkeys(_words(v) for v in (plain, leet, joined, one, two, article)))
+    views = tuple(dict.fromkeys(_words(v) for v in (plain, leet, joined, one, two, known, article)))
     return Normalized(
         original=text, folded=plain, plain=_words(plain), canonical=_words(one), views=views, tricks=tuple(tricks)
     )
@@ -201,6 +209,22 @@ def _join_letters_after_article(match: re.Match[str], vocabulary: Container[str]
     if first[0] in "ai" and len(first) >= 4 and " " not in first:
         groups[0] = f"{first[0]} {first[1:]}"
     return " ".join(groups)
+
+
+def _known_shortening(word: str, vocabulary: Container[str]) -> str:
+    """The word with each run of three or more letters cut to one or to two, whichever spelling is a
+    known word (the longest such); the two-letter spelling where none is."""
+    parts = re.split(r"(([a-z])\2{2,})", word)  # text, run, its letter, text, ...
+    texts, letters = parts[0::3], parts[2::3]
+    if len(letters) > MAX_RUNS:
+        return _RUNS3.sub(r"\1\1", word)
+    known = []
+    for mask in range(2 ** len(letters)):
+        runs = zip(letters, texts[1:], strict=True)
+        spelled = texts[0] + "".join(letter * (1 + (mask >> k & 1)) + text for k, (letter, text) in enumerate(runs))
+        if spelled in vocabulary:
+            known.append(spelled)
+    return max(known, key=len) if known else _RUNS3.sub(r"\1\1", word)
 
 
 def _squash_spaces(text: str) -> str:

@@ -65,6 +65,7 @@ class Policy:
     gibberish_block: float
     gibberish_min_words: int
     gibberish_known: frozenset[str]
+    gibberish_known_endings: tuple[str, ...]  # a word with one of these endings is a word ("-oscopy")
     image_labels: dict[str, ImageLabelPolicy]
     image_corroboration_min: float
     lexicon: dict[str, Any]
@@ -178,6 +179,7 @@ def _build(directory: Path, raw: dict[str, dict[str, Any]], digest: str) -> Poli
         gibberish_block=gib_block,
         gibberish_min_words=int(gib.get("min_words", 4)),
         gibberish_known=frozenset(str(w).lower() for w in gib.get("known_words", [])),
+        gibberish_known_endings=tuple(str(w).lower() for w in gib.get("known_endings", [])),
         image_labels=labels,
         image_corroboration_min=float(p.get("image", {}).get("corroboration_min", 0.25)),
         lexicon=raw["lexicon.toml"],

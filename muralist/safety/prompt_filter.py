@@ -56,8 +56,9 @@ class PromptFilter:
             else None
         )
         self.vocab = encoder.vocab if encoder is not None else {}
-        # Whole words of the encoder's vocabulary, for cutting letter-spaced runs back into words.
-        self.words = frozenset(w for w in self.vocab if w.isalpha()) or None
+        # Whole words of the encoder's vocabulary and of the lexicon's phrases, for cutting letter-spaced
+        # runs back into words and for shortening repeated letters ("noooose" is "noose", not "nose").
+        self.words = frozenset(w for w in self.vocab if w.isalpha()) | self.lexicon.index.words() or None
 
     @classmethod
     def load(cls, policy_dir: Path | None = None, embedding: bool = True) -> PromptFilter:
@@ -140,7 +141,12 @@ class PromptFilter:
         elif meta_clauses and leaning is not None and p.meta_talk_with_content != Decision.ALLOW:
             findings.append(_Finding(p.meta_talk_with_content, leaning, 1.0, "meta_talk+content"))
 
-        soup = gibberish_score(norm.folded, self.vocab, p.gibberish_known, p.gibberish_min_words) if self.vocab else 0
+        soup = (
+            gibberish_score(norm.folded, self.vocab, p.gibberish_known, p.gibberish_min_words,
+                            p.gibberish_known_endings)
+            if self.vocab
+            else 0
+        )  # fmt: skip
         if soup:
             scores[Category.GIBBERISH.value] = soup
         if soup >= p.gibberish_block:

@@ -33,6 +33,14 @@ def test_each_trick_is_undone(disguised: str, word: str) -> None:
     assert any(word in v.split() for v in views), views
 
 
+def test_repeated_letters_are_cut_to_the_known_word() -> None:
+    # One letter gives "nose" and two "noosee": only a vocabulary knows the word is "noose".
+    views = normalize("how to tie a noooooseeee", {"noose", "nose", "tie", "how"}).views
+    assert "how to tie a noose" in views, views
+    assert "a shoeee" not in normalize("a shoeee").views[1:]  # no vocabulary: one letter and two only
+    assert normalize("sooooo goooood", {"so", "good", "god"}).views[-1] == "so good"
+
+
 def test_split_words_keep_their_boundaries() -> None:
     assert "nude woman" in normalize("n.u.d.e w.o.m.a.n").views
     assert "a suicide note" in normalize("a s u i c i d e note").views
