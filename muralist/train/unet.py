@@ -8,6 +8,8 @@
 - EMA of the weights (decay 0.999 after a warm-up) is what ships.
 - Optional `--noisy-captions`: a share of captions with a reading's leftovers (caption_noise.py); tried
   as a CPU fine-tune of the shipped weights and not shipped (docs/builtin-model.md).
+- Every checkpoint records the seed, batch size and noisy share, which decide the batches each step
+  sees; resuming a run folder with other values is refused rather than silently drawing other data.
 
     python -m muralist.train.unet --folder data/train/unet --vae data/train/vae_export --steps 20000
 """
@@ -25,6 +27,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from muralist.errors import UserError
 from muralist.train.checkpoints import TrainingRun, restore, snapshot
 from muralist.train.data import SceneCache, build_cache, to_model_range
 
@@ -166,6 +169,10 @@ def train_unet(folder: Path, vae_dir: Path, cache: Path, steps: int, seed: int =
     optimizer = torch.optim.AdamW(unet.parameters(), lr=lr, weight_decay=0.01)
     trained = {"model": unet, "ema": ema, "optimizer": optimizer}
     state = run.resume()
+    # What decides the batches a step sees: a resumed run must draw them as the run it resumes did.
+    settings = {"seed": seed, "batch": batch, "noisy_captions": noisy_captions}
+    if state is not None:
+        _check_settings(folder, state.get("settings", {}), settings)
     step = restore(state, trained, np.random.default_rng(seed)) if state is not None else 0
     if state is None and start_from is not None:
         step = _load_progress(start_from, unet, ema)
@@ -198,11 +205,20 @@ def train_unet(folder: Path, vae_dir: Path, cache: Path, steps: int, seed: int =
             run.log(step, loss=loss.item(), lr=optimizer.param_groups[0]["lr"])
         out_of_time = deadline is not None and time.monotonic() > deadline
         if step % checkpoint_every == 0 or step == steps or out_of_time:
-            run.save(step, snapshot(trained, np.random.default_rng(seed)))
+            run.save(step, {**snapshot(trained, np.random.default_rng(seed)), "settings": settings})
         if out_of_time:
             print(f"stopping at step {step} of {steps}: {max_minutes} minutes are up", flush=True)
             break
     return folder
+
+
+def _check_settings(folder: Path, recorded: dict[str, Any], asked: dict[str, Any]) -> None:
+    """Refuse to resume a run with other data settings than it was started with (a checkpoint written
+    before settings were recorded has none, and is resumed as asked)."""
+    changed = [f"{k}={recorded[k]!r} (asked {asked[k]!r})" for k in asked if k in recorded and recorded[k] != asked[k]]
+    if changed:
+        raise UserError(f"{folder} was trained with {', '.join(changed)}: resume it with the same settings, "
+                        "or start a new run folder (--start-from takes its progress)")  # fmt: skip
 
 
 def save_progress(folder: Path, out: Path) -> int:

@@ -14,6 +14,7 @@ import torch
 from safetensors.torch import load_file
 
 from muralist.engine import pipeline
+from muralist.errors import UserError
 from muralist.models.loading import load_model
 from muralist.train import unet as unet_training
 from muralist.train import vae as vae_training
@@ -49,6 +50,20 @@ def test_unet_training_resumes_where_it_stopped(trained: dict[str, Path]) -> Non
     after = TrainingRun(root / "unet", 0).resume()
     assert after is not None and after["step"] == 3
     assert not torch.equal(after["model"]["conv_in.weight"], before["model"]["conv_in.weight"])
+
+
+def test_a_run_resumes_only_with_the_settings_it_was_started_with(trained: dict[str, Path], tmp_path: Path) -> None:
+    root = trained["root"]
+    folder = tmp_path / "noisy"
+    unet_training.train_unet(folder, root / "vae_export", trained["cache"], steps=1, batch=4, checkpoint_every=1,
+                             noisy_captions=0.5)  # fmt: skip
+    with pytest.raises(UserError, match=r"noisy_captions=0.5 \(asked 0.0\)"):
+        unet_training.train_unet(folder, root / "vae_export", trained["cache"], steps=2, batch=4, checkpoint_every=1)
+    unet_training.train_unet(folder, root / "vae_export", trained["cache"], steps=2, batch=4, checkpoint_every=1,
+                             noisy_captions=0.5)  # fmt: skip
+    state = TrainingRun(folder, 0).resume()
+    assert state is not None and state["step"] == 2
+    assert state["settings"] == {"seed": 0, "batch": 4, "noisy_captions": 0.5}
 
 
 def test_slim_progress_starts_a_fresh_run_where_the_old_one_was(trained: dict[str, Path], tmp_path: Path) -> None:
