@@ -78,6 +78,9 @@ class Policy:
     # With a classifier: the probability of harm at which its likeliest category counts as the
     # prompt's leaning (what injection text or obfuscation beside it is judged with); 1.0 = never.
     leaning_harm: float = 1.0
+    # With a classifier: in a category's safe context, the probability of harm at which a reading holds
+    # the prompt (never below the category's block threshold); below it, the reading does nothing.
+    safe_context_hold: float = 0.0
     # Talk to the filter that no injection pattern knows (lexicon [meta_talk]) next to a leaning.
     meta_talk_with_content: Decision = Decision.ALLOW
 
@@ -190,6 +193,9 @@ def _build(directory: Path, raw: dict[str, dict[str, Any]], digest: str) -> Poli
             {"v": clf.get("gate_review_harm", 0.0)}, "v", f"{where} [classifier] gate_review_harm"
         ),
         leaning_harm=_fraction({"v": clf.get("leaning_harm", 1.0)}, "v", f"{where} [classifier] leaning_harm"),
+        safe_context_hold=_fraction(
+            {"v": clf.get("safe_context_hold", 0.0)}, "v", f"{where} [classifier] safe_context_hold"
+        ),
         meta_talk_with_content=_decision(
             inj.get("meta_talk_with_content", "allow"), f"{where} [injection] meta_talk_with_content"
         ),

@@ -103,8 +103,9 @@ class PromptFilter:
                 elif category in lexical.safe:
                     # In a safe context ("a suicide prevention billboard", "a kitchen", "a paramedic")
                     # the classifier acts one step down: a sure reading holds the prompt, no more (v11;
-                    # before, a reading at the review threshold held it too).
-                    if harm >= limits.classifier_block:
+                    # before, a reading at the review threshold held it too); since v11n "sure" there
+                    # means at least `safe_context_hold`.
+                    if harm >= max(limits.classifier_block, p.safe_context_hold):
                         findings.append(_Finding(Decision.REVIEW, category, harm,
                                                  f"classifier:{category.value}>=block,safe context"))  # fmt: skip
                 elif harm >= limits.classifier_review:
