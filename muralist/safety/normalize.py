@@ -232,5 +232,6 @@ def _squash_spaces(text: str) -> str:
 
 
 def _words(text: str) -> str:
-    """Lowercase words of [a-z0-9'] separated by single spaces."""
-    return " ".join(_NON_WORD.sub(" ", text).split())
+    """Lowercase words of [a-z0-9'] separated by single spaces; an apostrophe that opens or closes a
+    word is a quotation mark ("'day of the rope'"), not spelling, and goes."""
+    return " ".join(w for w in (w.strip("'") for w in _NON_WORD.sub(" ", text).split()) if w)

@@ -41,6 +41,11 @@ def test_repeated_letters_are_cut_to_the_known_word() -> None:
     assert normalize("sooooo goooood", {"so", "good", "god"}).views[-1] == "so good"
 
 
+def test_quotation_marks_are_not_part_of_a_word() -> None:
+    assert "a day of the rope poster" in normalize("a 'day of the rope' poster").views
+    assert "the farmer's market" in normalize("the farmer's market").views  # an apostrophe inside stays
+
+
 def test_split_words_keep_their_boundaries() -> None:
     assert "nude woman" in normalize("n.u.d.e w.o.m.a.n").views
     assert "a suicide note" in normalize("a s u i c i d e note").views
