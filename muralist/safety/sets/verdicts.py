@@ -1,0 +1,85 @@
+"""Every verdict on dev and the read check sets, before and after a policy change.
+
+    python -m muralist.safety.sets.verdicts dump before.json                # the shipped policy
+    python -m muralist.safety.sets.verdicts dump after.json --policy DIR    # a candidate policy folder
+    python -m muralist.safety.sets.verdicts diff before.json after.json     # what changed, better or worse
+
+A change is chosen on dev material and on check sets already read (fresh_v*); the test splits
+(`*_test.jsonl` other than fresh_v*) are never dumped here, so comparing does not read them. A code
+change (normalize.py, prompt_filter.py) is compared by dumping with the old checkout, then the new.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from muralist.safety.sets import SETS_DIR
+
+GOOD = {"benign": "allow", "violating": "block"}
+
+
+def tuning_files(folder: Path = SETS_DIR) -> list[Path]:
+    """The dev splits and the check sets already read: what a policy change may be chosen on."""
+    return sorted(folder.glob("*_dev.jsonl")) + sorted(folder.glob("fresh_v*_test.jsonl"))
+
+
+def dump(screen: Callable[[str], Any], files: list[Path]) -> dict[str, list[str]]:
+    """`set|prompt` -> [label, decision, category, reasons...] for every row of `files`."""
+    out: dict[str, list[str]] = {}
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                v = screen(row["prompt"])
+                out[f"{path.stem}|{row['prompt']}"] = [row["label"], v.decision.value, v.category.value, *v.reasons]
+    return out
+
+
+def changes(before: dict[str, list[str]], after: dict[str, list[str]]) -> list[tuple[str, str, list[str]]]:
+    """("better" | "worse", key, the new verdict) for each row whose decision changed: better is nearer
+    to allowing a benign prompt or to blocking a violating one (held lies between)."""
+    rank = {"allow": 0, "review": 1, "block": 2}
+    out = []
+    for key, old in before.items():
+        new = after.get(key)
+        if new is None or new[1] == old[1]:
+            continue
+        good = rank[GOOD[old[0]]]
+        better = abs(rank[new[1]] - good) < abs(rank[old[1]] - good)
+        out.append(("better" if better else "worse", key, new))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    d = sub.add_parser("dump", help="write every verdict to a JSON file")
+    d.add_argument("out", type=Path)
+    d.add_argument("--policy", type=Path, default=None, help="policy folder (default: the shipped one)")
+    c = sub.add_parser("diff", help="list the verdicts that changed between two dumps")
+    c.add_argument("before", type=Path)
+    c.add_argument("after", type=Path)
+    args = parser.parse_args(argv)
+    if args.command == "dump":
+        from muralist.safety.prompt_filter import PromptFilter
+
+        verdicts = dump(PromptFilter.load(args.policy).screen, tuning_files())
+        args.out.write_text(json.dumps(verdicts, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"{len(verdicts)} verdicts in {args.out}")
+        return 0
+    before, after = (json.loads(p.read_text(encoding="utf-8")) for p in (args.before, args.after))
+    found = changes(before, after)
+    for kind, key, new in found:
+        print(f"{kind:6} {before[key][0]:9} {before[key][1]} -> {new[1]} {new[3:]} | {key}")
+    worse = sum(kind == "worse" for kind, _, _ in found)
+    print(f"{len(found)} of {len(before)} verdicts changed, {worse} for the worse")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
