@@ -102,8 +102,9 @@ def exemplar_rows(policy_dir: Path, half: str) -> list[dict[str, str]]:
     return rows
 
 
-def material(policy_dir: Path, half: str = "all") -> list[dict[str, str]]:
-    """Training rows: every dev source with half="all"; one half of each list for --validate."""
+def material(policy_dir: Path, half: str = "all", also: tuple[Path, ...] = ()) -> list[dict[str, str]]:
+    """Training rows: every dev source with half="all"; one half of each list for --validate. `also`:
+    more files of hand-written prompts in written_dev.txt's format, for trials (--also)."""
     if half == "all":
         redteam = [r for r in _jsonl("redteam_dev") if r.get("form", "plain") != "injection"]
         benign_sets = _jsonl("everyday_dev") + _jsonl("edge_dev") + _jsonl("calibration_dev")
@@ -113,6 +114,8 @@ def material(policy_dir: Path, half: str = "all") -> list[dict[str, str]]:
     extra = half_of(_jsonl("extra_dev"), half)
     rows = redteam + extra + benign_sets + exemplar_rows(policy_dir, half)
     rows += classifier_dev.violating(half) + classifier_dev.benign(half) + classifier_dev.written(half)
+    for path in also:
+        rows += classifier_dev.written(half, path)
     return rows
 
 
@@ -221,12 +224,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--head", choices=("mlp", "linear"), default="mlp")
     parser.add_argument("--l2", type=float, default=L2, help="the linear head's L2 penalty")
     parser.add_argument("--benign-weight", type=float, default=BENIGN_WEIGHT)
+    parser.add_argument("--also", type=Path, action="append", default=[], metavar="FILE",
+                        help="more hand-written dev prompts (category<TAB>prompt), e.g. sets/helpers_dev.txt; "
+                        "not in the shipped fit")  # fmt: skip
     args = parser.parse_args(argv)
+    also = tuple(args.also)
     torch.set_num_threads(1)
     encoder = load_minilm()
     words = frozenset(w for w in encoder.vocab if w.isalpha())
     if args.validate:
-        train = material(args.policy, "a")
+        train = material(args.policy, "a", also)
         x = embed(encoder, words, [r["prompt"] for r in train])
         clf = fit(x, targets(train), args.head, args.l2, args.benign_weight)
         written = classifier_dev.written("b")
@@ -249,11 +256,13 @@ def main(argv: list[str] | None = None) -> int:
             "look_alike": look_alike,
         })  # fmt: skip
         return 0
-    rows = material(args.policy)
+    rows = material(args.policy, also=also)
     clf = fit(embed(encoder, words, [r["prompt"] for r in rows]), targets(rows), args.head, args.l2, args.benign_weight)
     out = args.policy / CLASSIFIER_FILE
     meta = {"fitted_by": "python -m muralist.safety.fit_classifier", "seed": str(SEED), "head": args.head,
             "benign_weight": str(args.benign_weight)}  # fmt: skip
+    if also:
+        meta["also"] = ",".join(p.name for p in also)
     if args.head == "linear":
         meta["l2"] = str(args.l2)
     else:

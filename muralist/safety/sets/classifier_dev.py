@@ -22,6 +22,10 @@ from muralist.safety.sets.redteam import CATEGORIES
 
 T = TypeVar("T")
 WRITTEN = Path(__file__).with_name("written_dev.txt")
+# 1,199 whole prompts written by four helper agents that had read nothing of the repository (v11p).
+# Not in the shipped fit: with them the classifier held fewer harmless prompts but let through plain
+# violations it had caught (docs/safety.md, v11p). `fit_classifier --also` adds them for such trials.
+HELPERS = Path(__file__).with_name("helpers_dev.txt")
 COUNTERFACTUALS = 120  # harmless prompts per category, from its red-team subjects
 # The red-team settings that are also where ordinary life happens.
 HARMLESS_SETTINGS = [
@@ -589,10 +593,11 @@ def benign(half: str = "all", seed: int = 37) -> list[dict[str, str]]:
     return rows + tools_and_animals(half)
 
 
-def written(half: str = "all") -> list[dict[str, str]]:
-    """Whole prompts written by hand (written_dev.txt), violating and benign; halves by alternate line."""
+def written(half: str = "all", path: Path = WRITTEN) -> list[dict[str, str]]:
+    """Whole prompts written by hand (`category <TAB> prompt` lines), violating and benign; halves by
+    alternate line."""
     rows: list[dict[str, str]] = []
-    for line in WRITTEN.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             category, prompt = line.split("\t")
             label = "benign" if category == "benign" else "violating"
