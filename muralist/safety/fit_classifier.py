@@ -4,7 +4,12 @@ Training rows, all dev: the red-team dev split (plain and obfuscated forms; inje
 injection-only rows are left out, because injection is judged by its own rule and the classifier
 must not learn "no restrictions" as a content category), extra_dev, classifier_dev (written for
 this), the policy's exemplar sentences, and as benign everyday_dev, edge_dev, calibration_dev and
-the benign exemplars. Each text is embedded as the filter embeds it: normalised, then MiniLM int8.
+the benign exemplars, and since v11r the check sets already read once (`READ_SETS`, plain forms):
+whole prompts by people and helpers who read no policy, the most realistic phrasings the project has.
+Each text is embedded as the filter embeds it: normalised, then MiniLM int8.
+
+`--hold-out odd|even` leaves out the read sets with odd or even numbers, so that a refit can be
+judged on read sets it did not learn: `python -m muralist.safety.sets.verdicts rates DUMP --sets even`.
 
 The head (`--head`): `mlp` (the default and the shipped one) is one hidden layer of 256 GELU units,
 input dropout 0.3, AdamW with weight decay 0.1, 300 full-batch steps from a seeded start; `linear`
@@ -49,6 +54,18 @@ SEED = 7
 L2 = 3e-5
 BENIGN_WEIGHT = 3.0  # how much more a benign row weighs than a violating one, after class balancing
 HIDDEN, DROPOUT, WEIGHT_DECAY, STEPS, LEARNING_RATE = 256, 0.3, 0.1, 300, 3e-3  # the mlp head
+
+
+# The check sets read once so far (sets/fresh.py); a set joins the fit only after its unread reading.
+READ_SETS = tuple(f"fresh_v{n}" for n in range(7, 27))
+
+
+def read_sets(hold_out: str | None = None) -> list[str]:
+    """READ_SETS, less those with an odd or even number when `hold_out` says so."""
+    if hold_out not in (None, "odd", "even"):
+        raise ValueError(f"hold_out must be odd or even, not {hold_out!r}")
+    parity = {"odd": 1, "even": 0}.get(hold_out or "", -1)
+    return [name for name in READ_SETS if int(name.removeprefix("fresh_v")) % 2 != parity]
 
 
 def _jsonl(name: str) -> list[dict[str, str]]:
@@ -102,9 +119,11 @@ def exemplar_rows(policy_dir: Path, half: str) -> list[dict[str, str]]:
     return rows
 
 
-def material(policy_dir: Path, half: str = "all", also: tuple[Path, ...] = ()) -> list[dict[str, str]]:
+def material(policy_dir: Path, half: str = "all", also: tuple[Path, ...] = (),
+             hold_out: str | None = None) -> list[dict[str, str]]:  # fmt: skip
     """Training rows: every dev source with half="all"; one half of each list for --validate. `also`:
-    more files of hand-written prompts in written_dev.txt's format, for trials (--also)."""
+    more files of hand-written prompts in written_dev.txt's format, for trials (--also); `hold_out`:
+    "odd" or "even" read sets left out (--hold-out)."""
     if half == "all":
         redteam = [r for r in _jsonl("redteam_dev") if r.get("form", "plain") != "injection"]
         benign_sets = _jsonl("everyday_dev") + _jsonl("edge_dev") + _jsonl("calibration_dev")
@@ -114,6 +133,8 @@ def material(policy_dir: Path, half: str = "all", also: tuple[Path, ...] = ()) -
     extra = half_of(_jsonl("extra_dev"), half)
     rows = redteam + extra + benign_sets + exemplar_rows(policy_dir, half)
     rows += classifier_dev.violating(half) + classifier_dev.benign(half) + classifier_dev.written(half)
+    for name in read_sets(hold_out):
+        rows += classifier_dev.written(half, SETS_DIR / f"{name}.txt")
     for path in also:
         rows += classifier_dev.written(half, path)
     return rows
@@ -227,13 +248,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--also", type=Path, action="append", default=[], metavar="FILE",
                         help="more hand-written dev prompts (category<TAB>prompt), e.g. sets/helpers_dev.txt; "
                         "not in the shipped fit")  # fmt: skip
+    parser.add_argument(
+        "--hold-out",
+        choices=("odd", "even"),
+        default=None,
+        help="leave out the read check sets with odd or even numbers, to judge the refit on them",
+    )
     args = parser.parse_args(argv)
     also = tuple(args.also)
     torch.set_num_threads(1)
     encoder = load_minilm()
     words = frozenset(w for w in encoder.vocab if w.isalpha())
     if args.validate:
-        train = material(args.policy, "a", also)
+        train = material(args.policy, "a", also, args.hold_out)
         x = embed(encoder, words, [r["prompt"] for r in train])
         clf = fit(x, targets(train), args.head, args.l2, args.benign_weight)
         written = classifier_dev.written("b")
@@ -256,11 +283,11 @@ def main(argv: list[str] | None = None) -> int:
             "look_alike": look_alike,
         })  # fmt: skip
         return 0
-    rows = material(args.policy, also=also)
+    rows = material(args.policy, also=also, hold_out=args.hold_out)
     clf = fit(embed(encoder, words, [r["prompt"] for r in rows]), targets(rows), args.head, args.l2, args.benign_weight)
     out = args.policy / CLASSIFIER_FILE
     meta = {"fitted_by": "python -m muralist.safety.fit_classifier", "seed": str(SEED), "head": args.head,
-            "benign_weight": str(args.benign_weight)}  # fmt: skip
+            "benign_weight": str(args.benign_weight), "read_sets": ",".join(read_sets(args.hold_out))}  # fmt: skip
     if also:
         meta["also"] = ",".join(p.name for p in also)
     if args.head == "linear":

@@ -117,3 +117,22 @@ def test_more_written_prompts_join_the_training_rows_only_when_asked(tmp_path: P
     assert not {r["prompt"] for r in material(DEFAULT_POLICY_DIR, also=(HELPERS,))[len(shipped) :]} & {
         r["prompt"] for r in shipped
     }
+
+
+def test_read_check_sets_join_the_fit_and_either_half_can_be_held_out() -> None:
+    from muralist.safety.fit_classifier import READ_SETS, material
+    from muralist.safety.sets import SETS_DIR, fresh
+    from muralist.safety.sets.classifier_dev import written
+
+    def prompts(name: str) -> set[str]:
+        return {r["prompt"] for r in written("all", SETS_DIR / f"{name}.txt")}
+
+    everything = {r["prompt"] for r in material(DEFAULT_POLICY_DIR)}
+    assert all(prompts(name) <= everything for name in READ_SETS)
+    unread = [name for name in fresh.SETS if name not in READ_SETS]
+    assert not any(prompts(name) & everything for name in unread)  # each still to be read once, unread
+    without_odd = {r["prompt"] for r in material(DEFAULT_POLICY_DIR, hold_out="odd")}
+    assert prompts("fresh_v8") <= without_odd
+    assert not (prompts("fresh_v9") - prompts("fresh_v8")) & without_odd
+    with pytest.raises(ValueError, match="odd or even"):
+        material(DEFAULT_POLICY_DIR, hold_out="first")

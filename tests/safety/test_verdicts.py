@@ -34,3 +34,18 @@ def test_a_dump_and_its_changes_say_which_way_each_verdict_moved(tmp_path: Path)
         ("better", "mine_dev|hardcore porn of two strangers"),
     ]
     assert [kind for kind, _, _ in verdicts.changes(before, after)] == ["worse", "worse"]
+
+
+def test_rates_count_blocked_and_held_rows_in_the_asked_group_of_sets() -> None:
+    dump = {
+        "redteam_dev|a": ["violating", "block", "sexual"],
+        "fresh_v7_test|b": ["benign", "review", "hate"],
+        "fresh_v7_test|c": ["benign", "allow", "none"],
+        "fresh_v8_test|d": ["violating", "allow", "none"],
+        "fresh_v10_test|e": ["violating", "review", "hate"],
+    }
+    assert verdicts.rates(dump, "dev") == {"violating": (1, 1.0, 0.0)}
+    assert verdicts.rates(dump, "odd") == {"benign": (2, 0.0, 0.5)}
+    assert verdicts.rates(dump, "even") == {"violating": (2, 0.0, 0.5)}
+    assert verdicts.rates(dump, "read")["benign"] == (2, 0.0, 0.5)
+    assert verdicts.rates(dump, "all")["violating"] == (3, 1 / 3, 1 / 3)

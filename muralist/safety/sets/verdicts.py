@@ -3,6 +3,7 @@
     python -m muralist.safety.sets.verdicts dump before.json                # the shipped policy
     python -m muralist.safety.sets.verdicts dump after.json --policy DIR    # a candidate policy folder
     python -m muralist.safety.sets.verdicts diff before.json after.json     # what changed, better or worse
+    python -m muralist.safety.sets.verdicts rates after.json --sets even    # blocked / held on some sets
 
 A change is chosen on dev material and on check sets already read (fresh_v*); the test splits
 (`*_test.jsonl` other than fresh_v*) are never dumped here, so comparing does not read them. A code
@@ -55,6 +56,27 @@ def changes(before: dict[str, list[str]], after: dict[str, list[str]]) -> list[t
     return out
 
 
+def in_group(set_name: str, group: str) -> bool:
+    """Whether a dump's set (`fresh_v12_test`, `redteam_dev`) belongs to `group`: "all", "dev" (the dev
+    splits), "read" (the check sets), or "odd" / "even" (the check sets with such a number, which
+    `fit_classifier --hold-out` leaves out of a refit)."""
+    number = set_name.removeprefix("fresh_v").removesuffix("_test")
+    if group in ("odd", "even"):
+        return number.isdigit() and int(number) % 2 == (group == "odd")
+    return group == "all" or (group == "read") == number.isdigit()
+
+
+def rates(verdicts: dict[str, list[str]], group: str) -> dict[str, tuple[int, float, float]]:
+    """label -> (n, share blocked, share held) over the rows of `group`'s sets."""
+    decisions: dict[str, list[str]] = {}
+    for key, (label, decision, *_) in verdicts.items():
+        if in_group(key.split("|", 1)[0], group):
+            decisions.setdefault(label, []).append(decision)
+    return {
+        label: (len(d), d.count("block") / len(d), d.count("review") / len(d)) for label, d in sorted(decisions.items())
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -64,7 +86,14 @@ def main(argv: list[str] | None = None) -> int:
     c = sub.add_parser("diff", help="list the verdicts that changed between two dumps")
     c.add_argument("before", type=Path)
     c.add_argument("after", type=Path)
+    r = sub.add_parser("rates", help="share of benign and violating rows blocked and held, in one group of sets")
+    r.add_argument("dump", type=Path)
+    r.add_argument("--sets", choices=("all", "dev", "read", "odd", "even"), default="all")
     args = parser.parse_args(argv)
+    if args.command == "rates":
+        for label, (n, blocked, held) in rates(json.loads(args.dump.read_text(encoding="utf-8")), args.sets).items():
+            print(f"{label:9} {n:6}  blocked {blocked:6.2%}  held {held:6.2%}  caught {blocked + held:6.2%}")
+        return 0
     if args.command == "dump":
         from muralist.safety.prompt_filter import PromptFilter
 
