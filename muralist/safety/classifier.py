@@ -12,8 +12,9 @@ of held-out violating phrasings than the linear model, which holds them for revi
 (docs/safety.md, v7).
 
 The weights live in the policy folder (`classifier.safetensors`, part of the policy digest) and are
-fitted on the dev material only by `python -m muralist.safety.fit_classifier` (fixed seed, full
-batch, one thread, so the same dev files give the same weights).
+fitted on the dev material only (since v11r including the check sets already read) by
+`python -m muralist.safety.fit_classifier` (fixed seed, full batch, one thread, so the same dev
+files give the same weights).
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ A test split that has been read after every change stops being a test; a check s
 the last change, by someone who read no test prompt, and evaluated once says what unread prompts
 would. Each set is a text file of `category <TAB> prompt` lines ("benign" or a content category);
 every violating prompt also appears disguised (the red team's obfuscations) and followed by an
-injection phrase of the set's own. Do not tune on a set once read: the next check needs a new one.
+injection phrase of the set's own. A set read once is dev material: the lexicon's fixes are written
+from its misses and, since v11r, the classifier learns it (fit_classifier.READ_SETS); what it says
+after that is no longer a check, so the next check needs a new set.
 """
 
 from __future__ import annotations
