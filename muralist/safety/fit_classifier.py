@@ -42,7 +42,7 @@ from muralist.safety.embedding import SentenceEncoder, load_minilm
 from muralist.safety.normalize import normalize
 from muralist.safety.policy import CLASSIFIER_FILE, DEFAULT_POLICY_DIR, load_policy
 from muralist.safety.prompt_filter import PromptFilter
-from muralist.safety.sets import SETS_DIR, classifier_dev
+from muralist.safety.sets import SETS_DIR, classifier_dev, fresh
 from muralist.safety.sets.classifier_dev import half_of
 from muralist.safety.sets.edge_cases import DOMAINS, EVERYDAY_ACTIONS, EVERYDAY_PLACES, EVERYDAY_SUBJECTS, STYLE_TAGS
 from muralist.safety.sets.obfuscate import OBFUSCATIONS
@@ -64,8 +64,7 @@ def read_sets(hold_out: str | None = None) -> list[str]:
     """READ_SETS, less those with an odd or even number when `hold_out` says so."""
     if hold_out not in (None, "odd", "even"):
         raise ValueError(f"hold_out must be odd or even, not {hold_out!r}")
-    parity = {"odd": 1, "even": 0}.get(hold_out or "", -1)
-    return [name for name in READ_SETS if int(name.removeprefix("fresh_v")) % 2 != parity]
+    return [name for name in READ_SETS if fresh.parity(name) != hold_out]
 
 
 def _jsonl(name: str) -> list[dict[str, str]]:

@@ -234,6 +234,15 @@ SETS: dict[str, tuple[list[str], int]] = {
 }  # fmt: skip
 
 
+def parity(name: str) -> str | None:
+    """The side of a check set by its number, "odd" or "even" (`fresh_v27`, or `fresh_v27_test` as
+    dumps name it); None for any other set. Halves of the read sets are held out of a refit by it."""
+    number = name.removeprefix("fresh_v").removesuffix("_test")
+    if name == number or not number.isdigit():
+        return None
+    return "odd" if int(number) % 2 else "even"
+
+
 def rows(name: str) -> list[dict[str, str]]:
     """The labelled rows of one set, as `name`_test.jsonl holds them."""
     injections, seed = SETS[name]

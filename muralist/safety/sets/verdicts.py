@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from muralist.safety.sets import SETS_DIR
+from muralist.safety.sets import SETS_DIR, fresh
 
 GOOD = {"benign": "allow", "violating": "block"}
 
@@ -60,10 +60,10 @@ def in_group(set_name: str, group: str) -> bool:
     """Whether a dump's set (`fresh_v12_test`, `redteam_dev`) belongs to `group`: "all", "dev" (the dev
     splits), "read" (the check sets), or "odd" / "even" (the check sets with such a number, which
     `fit_classifier --hold-out` leaves out of a refit)."""
-    number = set_name.removeprefix("fresh_v").removesuffix("_test")
+    side = fresh.parity(set_name)
     if group in ("odd", "even"):
-        return number.isdigit() and int(number) % 2 == (group == "odd")
-    return group == "all" or (group == "read") == number.isdigit()
+        return side == group
+    return group == "all" or (group == "read") == (side is not None)
 
 
 def rates(verdicts: dict[str, list[str]], group: str) -> dict[str, tuple[int, float, float]]:
