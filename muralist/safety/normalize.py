@@ -137,11 +137,17 @@ def clauses(text: str) -> list[str]:
 
 
 def _undo_leet(match: re.Match[str]) -> str:
-    word = match.group(0)
+    whole = match.group(0)
+    # "!" ending a word and "¡" opening one are punctuation ("do your part!", "¡hola"), not an i.
+    word = whole.rstrip("!").lstrip("¡")
+    if not word:
+        return whole
+    start = whole.index(word)
+    head, tail = whole[:start], whole[start + len(word) :]
     # Only words that mix letters with leet characters: "s3x", "n@k3d"; "1990", "4" and "1930s" stay.
-    if _NUMBER_WORD.fullmatch(word):
-        return word
-    return word.translate(_LEET) if _HAS_LETTER.search(word) and _HAS_LEET.search(word) else word
+    if _NUMBER_WORD.fullmatch(word) or not (_HAS_LETTER.search(word) and _HAS_LEET.search(word)):
+        return whole
+    return head + word.translate(_LEET) + tail
 
 
 def _strip_invisible(text: str) -> str:

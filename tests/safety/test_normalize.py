@@ -77,6 +77,16 @@ def test_numbers_with_units_are_not_leet() -> None:
     assert normalize("a 15yo girl").tricks == ("leet",)  # an age with letters is still read both ways
 
 
+def test_an_exclamation_mark_ending_a_word_is_punctuation() -> None:
+    # v11t: "part!" read as leet became "parti" and counted as a disguise: a wartime-style recycling
+    # poster captioned "Do Your Part!" was blocked as an obfuscated hate prompt
+    n = normalize('a recycling poster, "Do Your Part!" and "¡Hola!"')
+    assert n.tricks == ()
+    assert n.canonical == "a recycling poster do your part and hola"
+    assert normalize("k!ll!").tricks == ("leet",) and normalize("k!ll!").canonical == "kill"  # inside a word: an i
+    assert normalize("s3x!!").canonical == "sex"
+
+
 def test_letter_and_number_codes_are_read_both_ways_but_are_not_a_disguise() -> None:
     # v11g: "k9" read as leet made a drug-sniffing police dog an obfuscated drug prompt, and "ww1"
     # recruitment posters an obfuscated hate prompt
