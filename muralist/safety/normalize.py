@@ -52,6 +52,8 @@ _LEET_CHARS = "0134578@$!|+€£¡9"
 _LEET_RUN = re.compile(rf"[\w{re.escape(_LEET_CHARS)}]+")
 _HAS_LETTER = re.compile(r"[a-z]")
 _HAS_LEET = re.compile(rf"[{re.escape(_LEET_CHARS)}]")
+# "¡" opening a word and "!" ending one are punctuation ("¡hola", "do your part!"), not an i.
+_PUNCTUATION_ENDS = re.compile(r"(¡*)(.*?)(!*)")
 # Numbers with a unit or an ordinal are not leet: "1930s", "3rd", "35mm", "8k", "4x4", "10am".
 _NUMBER_WORD = re.compile(r"\d+(?:s|st|nd|rd|th|k|d|p|mm|cm|m|km|ft|px|am|pm|hz|fps|mp|x\d+)")
 # One or two letters and a number: a name or model code ("k9 unit", "ww1", "b52", "ak47", "mp3").
@@ -138,12 +140,7 @@ def clauses(text: str) -> list[str]:
 
 def _undo_leet(match: re.Match[str]) -> str:
     whole = match.group(0)
-    # "!" ending a word and "¡" opening one are punctuation ("do your part!", "¡hola"), not an i.
-    word = whole.rstrip("!").lstrip("¡")
-    if not word:
-        return whole
-    start = whole.index(word)
-    head, tail = whole[:start], whole[start + len(word) :]
+    head, word, tail = _PUNCTUATION_ENDS.fullmatch(whole).groups()  # type: ignore[union-attr]  # always matches
     # Only words that mix letters with leet characters: "s3x", "n@k3d"; "1990", "4" and "1930s" stay.
     if _NUMBER_WORD.fullmatch(word) or not (_HAS_LETTER.search(word) and _HAS_LEET.search(word)):
         return whole
