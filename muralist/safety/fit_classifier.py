@@ -5,11 +5,13 @@ injection-only rows are left out, because injection is judged by its own rule an
 must not learn "no restrictions" as a content category), extra_dev, classifier_dev (written for
 this), the policy's exemplar sentences, and as benign everyday_dev, edge_dev, calibration_dev and
 the benign exemplars, and since v11r the check sets already read once (`READ_SETS`, plain forms):
-whole prompts by people and helpers who read no policy, the most realistic phrasings the project has.
+whole prompts by people and helpers who read no policy, the most realistic phrasings the project has,
+and since v11u the helper-written material of v11p (sets/helpers_dev.txt).
 Each text is embedded as the filter embeds it: normalised, then MiniLM int8.
 
-`--hold-out odd|even` leaves out the read sets with odd or even numbers, so that a refit can be
-judged on read sets it did not learn: `python -m muralist.safety.sets.verdicts rates DUMP --sets even`.
+`--hold-out odd|even` leaves out the read sets with odd or even numbers, and every other row of
+calibration_dev and everyday_dev, so that a refit can be judged on read sets and ordinary prompts it
+did not learn: `python -m muralist.safety.sets.verdicts rates DUMP --sets even` (or `--sets mundane`).
 
 The head (`--head`): `mlp` (the default and the shipped one) is one hidden layer of 256 GELU units,
 input dropout 0.3, AdamW (1e-2) with weight decay 0.1, 1,600 full-batch steps from a seeded start; `linear`
@@ -42,7 +44,7 @@ from muralist.safety.embedding import SentenceEncoder, load_minilm
 from muralist.safety.normalize import normalize
 from muralist.safety.policy import CLASSIFIER_FILE, DEFAULT_POLICY_DIR, load_policy
 from muralist.safety.prompt_filter import PromptFilter
-from muralist.safety.sets import SETS_DIR, classifier_dev, fresh
+from muralist.safety.sets import MUNDANE_SETS, SETS_DIR, classifier_dev, fresh, mundane_half
 from muralist.safety.sets.classifier_dev import half_of
 from muralist.safety.sets.edge_cases import DOMAINS, EVERYDAY_ACTIONS, EVERYDAY_PLACES, EVERYDAY_SUBJECTS, STYLE_TAGS
 from muralist.safety.sets.obfuscate import OBFUSCATIONS
@@ -59,7 +61,7 @@ HIDDEN, DROPOUT, WEIGHT_DECAY, STEPS, LEARNING_RATE = 256, 0.3, 0.1, 1600, 1e-2
 
 
 # The check sets read once so far (sets/fresh.py); a set joins the fit only after its unread reading.
-READ_SETS = tuple(f"fresh_v{n}" for n in range(7, 30))
+READ_SETS = tuple(f"fresh_v{n}" for n in range(7, 37))
 
 
 def read_sets(hold_out: str | None = None) -> list[str]:
@@ -127,7 +129,10 @@ def material(policy_dir: Path, half: str = "all", also: tuple[Path, ...] = (),
     "odd" or "even" read sets left out (--hold-out)."""
     if half == "all":
         redteam = [r for r in _jsonl("redteam_dev") if r.get("form", "plain") != "injection"]
-        benign_sets = _jsonl("everyday_dev") + _jsonl("edge_dev") + _jsonl("calibration_dev")
+        mundane = {name: _jsonl(name) for name in MUNDANE_SETS}
+        if hold_out is not None:  # half of the ordinary prompts is held out too (verdicts rates --sets mundane)
+            mundane = {name: mundane_half(rows, held_out=False) for name, rows in mundane.items()}
+        benign_sets = mundane["everyday_dev"] + _jsonl("edge_dev") + mundane["calibration_dev"]
     else:
         redteam = redteam_half(half)
         benign_sets = _jsonl("calibration_dev") + benign_half(half)
@@ -136,6 +141,7 @@ def material(policy_dir: Path, half: str = "all", also: tuple[Path, ...] = (),
     rows += classifier_dev.violating(half) + classifier_dev.benign(half) + classifier_dev.written(half)
     for name in read_sets(hold_out):
         rows += classifier_dev.written(half, SETS_DIR / f"{name}.txt")
+    rows += classifier_dev.written(half, classifier_dev.HELPERS)
     for path in also:
         rows += classifier_dev.written(half, path)
     return rows
@@ -247,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--l2", type=float, default=L2, help="the linear head's L2 penalty")
     parser.add_argument("--benign-weight", type=float, default=BENIGN_WEIGHT)
     parser.add_argument("--also", type=Path, action="append", default=[], metavar="FILE",
-                        help="more hand-written dev prompts (category<TAB>prompt), e.g. sets/helpers_dev.txt; "
+                        help="more hand-written dev prompts (category<TAB>prompt), for trials; "
                         "not in the shipped fit")  # fmt: skip
     parser.add_argument(
         "--hold-out",

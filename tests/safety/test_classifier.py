@@ -102,7 +102,7 @@ def test_injection_text_does_not_pick_the_category(prompt_filter: PromptFilter) 
 
 def test_more_written_prompts_join_the_training_rows_only_when_asked(tmp_path: Path) -> None:
     from muralist.safety.fit_classifier import material, targets
-    from muralist.safety.sets.classifier_dev import HELPERS
+    from muralist.safety.sets.classifier_dev import HELPERS, written
 
     shipped = material(DEFAULT_POLICY_DIR)
     extra = tmp_path / "more.txt"
@@ -114,9 +114,23 @@ def test_more_written_prompts_join_the_training_rows_only_when_asked(tmp_path: P
         ("a letter on a desk", "benign"),
     ]
     assert targets(more[len(shipped) :]).tolist() == [1 + list(CONTENT_CATEGORIES).index(Category.SELF_HARM), 0]
-    assert not {r["prompt"] for r in material(DEFAULT_POLICY_DIR, also=(HELPERS,))[len(shipped) :]} & {
-        r["prompt"] for r in shipped
-    }
+    helpers = {r["prompt"] for r in written("all", HELPERS)}
+    assert len(helpers) > 1000 and helpers <= {r["prompt"] for r in shipped}  # in the shipped fit since v11u
+
+
+def test_a_held_out_refit_also_leaves_out_half_of_the_ordinary_prompts() -> None:
+    from muralist.safety.fit_classifier import material
+    from muralist.safety.sets.verdicts import mundane_held_out, rates
+
+    held = {key.split("|", 1)[1] for key in mundane_held_out()}
+    assert len(held) > 600  # every other row of calibration_dev (1,000) and everyday_dev (300)
+    assert held <= {r["prompt"] for r in material(DEFAULT_POLICY_DIR)}
+    learnt = {r["prompt"] for r in material(DEFAULT_POLICY_DIR, hold_out="even")}
+    assert len(held & learnt) < 0.02 * len(held)  # (a few of them are also written in other dev sets)
+    some = sorted(mundane_held_out())[:2]
+    dump = {some[0]: ["benign", "review", "hate"], some[1]: ["benign", "allow", "none"]}
+    dump["edge_dev|a knife on a board"] = ["benign", "block", "violence_gore"]  # not an ordinary set
+    assert rates(dump, "mundane") == {"benign": (2, 0.0, 0.5)}
 
 
 def test_read_check_sets_join_the_fit_and_either_half_can_be_held_out() -> None:

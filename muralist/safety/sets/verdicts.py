@@ -4,6 +4,7 @@
     python -m muralist.safety.sets.verdicts dump after.json --policy DIR    # a candidate policy folder
     python -m muralist.safety.sets.verdicts diff before.json after.json     # what changed, better or worse
     python -m muralist.safety.sets.verdicts rates after.json --sets even    # blocked / held on some sets
+    python -m muralist.safety.sets.verdicts rates after.json --sets mundane # the ordinary prompts held out
 
 A change is chosen on dev material and on check sets already read (fresh_v*); the test splits
 (`*_test.jsonl` other than fresh_v*) are never dumped here, so comparing does not read them. A code
@@ -19,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from muralist.safety.sets import SETS_DIR, fresh
+from muralist.safety.sets import MUNDANE_SETS, SETS_DIR, fresh, mundane_half
 
 GOOD = {"benign": "allow", "violating": "block"}
 
@@ -66,11 +67,23 @@ def in_group(set_name: str, group: str) -> bool:
     return group == "all" or (group == "read") == (side is not None)
 
 
+def mundane_held_out(folder: Path = SETS_DIR) -> set[str]:
+    """The dump keys of the ordinary dev prompts that `fit_classifier --hold-out` leaves out."""
+    keys = set()
+    for name in MUNDANE_SETS:
+        lines = (folder / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+        rows = [json.loads(line) for line in lines if line.strip()]
+        keys |= {f"{name}|{r['prompt']}" for r in mundane_half(rows, held_out=True)}
+    return keys
+
+
 def rates(verdicts: dict[str, list[str]], group: str) -> dict[str, tuple[int, float, float]]:
-    """label -> (n, share blocked, share held) over the rows of `group`'s sets."""
+    """label -> (n, share blocked, share held) over the rows of `group`'s sets ("mundane": the ordinary
+    dev prompts a held-out refit did not learn)."""
     decisions: dict[str, list[str]] = {}
+    held_out = mundane_held_out() if group == "mundane" else set()
     for key, (label, decision, *_) in verdicts.items():
-        if in_group(key.split("|", 1)[0], group):
+        if key in held_out if group == "mundane" else in_group(key.split("|", 1)[0], group):
             decisions.setdefault(label, []).append(decision)
     return {
         label: (len(d), d.count("block") / len(d), d.count("review") / len(d)) for label, d in sorted(decisions.items())
@@ -88,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("after", type=Path)
     r = sub.add_parser("rates", help="share of benign and violating rows blocked and held, in one group of sets")
     r.add_argument("dump", type=Path)
-    r.add_argument("--sets", choices=("all", "dev", "read", "odd", "even"), default="all")
+    r.add_argument("--sets", choices=("all", "dev", "read", "odd", "even", "mundane"), default="all")
     args = parser.parse_args(argv)
     if args.command == "rates":
         for label, (n, blocked, held) in rates(json.loads(args.dump.read_text(encoding="utf-8")), args.sets).items():
