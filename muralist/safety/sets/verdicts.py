@@ -83,7 +83,8 @@ def rates(verdicts: dict[str, list[str]], group: str) -> dict[str, tuple[int, fl
     decisions: dict[str, list[str]] = {}
     held_out = mundane_held_out() if group == "mundane" else set()
     for key, (label, decision, *_) in verdicts.items():
-        if key in held_out if group == "mundane" else in_group(key.split("|", 1)[0], group):
+        chosen = key in held_out if group == "mundane" else in_group(key.split("|", 1)[0], group)
+        if chosen:
             decisions.setdefault(label, []).append(decision)
     return {
         label: (len(d), d.count("block") / len(d), d.count("review") / len(d)) for label, d in sorted(decisions.items())
