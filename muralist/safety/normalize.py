@@ -165,7 +165,9 @@ def _letter_groups(run: str) -> list[str]:
     """ "n.u.d.e w.o.m.a.n" → ["nude", "woman"]: a change of separator marks a word boundary."""
     parts = re.split(r"([^a-z]+)", run)
     chars, seps = parts[0::2], parts[1::2]
-    common = max(set(seps), key=seps.count) if seps else ""
+    # On a tie, the separator seen first ("i'm a" → "im a"): never a set's order, which changes with
+    # the process's hash seed, so that the same prompt is read the same way in every process.
+    common = max(dict.fromkeys(seps), key=seps.count) if seps else ""
     groups, current = [], chars[0]
     for sep, char in zip(seps, chars[1:], strict=True):
         if sep == common:
