@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 
 import pytest
 
@@ -115,18 +118,19 @@ def test_the_same_prompt_is_read_the_same_way_whatever_the_hash_seed() -> None:
     # Before v11w, "I'm a" was cut into "im a" in some processes and "i ma" in others (two separators,
     # once each: the tie went to whichever a set listed first, which follows PYTHONHASHSEED). The
     # classifier's refit then differed from one run to the next.
-    import os
-    import subprocess
-    import sys
-
     code = (
         "from muralist.safety.normalize import normalize\n"
-        "print(normalize(\"hi! I'm a photographer, s-e-x y.o.u.n.g w o m a n\", "
+        'print(normalize("hi! I\'m a photographer, s-e-x y.o.u.n.g w o m a n", '
         "{'a', 'photographer', 'young', 'woman', 'im', 'ma', 'hi'}).views)"
     )
     readings = {
-        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                       env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
         for seed in range(8)
     }
     assert len(readings) == 1, readings
