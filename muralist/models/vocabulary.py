@@ -825,7 +825,8 @@ class Vocabulary:
         """Greys (and tinted whites) by lightness; other colours by hue angle first, lightness (half-weighted)
         second."""
         target = srgb_to_lab(self.colour_names[name])
-        greys = {c for c, lab in self.palette_lab.items() if _chroma(lab) < GREY_CHROMA}
+        # Candidates in the palette's order, never a set's: a tie must not follow the process's hash seed.
+        greys = [c for c, lab in self.palette_lab.items() if _chroma(lab) < GREY_CHROMA]
         near_white = target[0] >= NEAR_WHITE[0] and _chroma(target) <= NEAR_WHITE[1]  # eggshell, ivory, cream
         if _chroma(target) < GREY_CHROMA or near_white:
             return min(greys, key=lambda c: abs(self.palette_lab[c][0] - target[0]))
@@ -834,7 +835,7 @@ class Vocabulary:
             lab = self.palette_lab[c]
             return abs(_hue_difference(lab, target)) + LIGHTNESS_WEIGHT * abs(lab[0] - target[0])
 
-        return min(set(self.palette_lab) - greys, key=distance)
+        return min((c for c in self.palette_lab if c not in greys), key=distance)
 
 
 def _directions(words: list[str]) -> frozenset[str]:
