@@ -16,8 +16,9 @@ from typing import Any
 from muralist.errors import UserError
 from muralist.safety.verdict import CONTENT_CATEGORIES, Category, Decision
 
-MAX_PHRASE_WORDS = 6
+MAX_PHRASE_WORDS = 7
 _TERM = re.compile(r"^[a-z0-9']+(?: [a-z0-9']+)*\*?$")
+_SLOT = re.compile(r"\{([a-z_]+)\}")
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
@@ -80,12 +81,17 @@ class TermIndex:
         keys = [*self.exact, *(k + (stem,) for k, stems in self.prefix.items() for stem in stems)]
         return frozenset(w for key in keys for w in key if w.isalpha())
 
-    def allow_gaps(self, labels: frozenset[str]) -> None:
-        """Let the phrases of two or more words under `labels` also match with one extra word inside
-        them ("inside a running microwave" for "inside a microwave")."""
+    def allow_gaps(self, labels: frozenset[str], phrases: Iterable[tuple[str, str]] = ()) -> None:
+        """Let the phrases of two or more words under `labels`, and the (phrase, label) pairs of
+        `phrases`, also match with one extra word inside them ("inside a running microwave" for
+        "inside a microwave", "punching his pregnant wife" for "punching his wife")."""
         self.gapped = {
             words: found & labels for words, found in self.exact.items() if len(words) >= 2 and found & labels
         }
+        for phrase, label in phrases:
+            words = tuple(phrase.split(" "))
+            if len(words) >= 2 and not phrase.endswith("*"):
+                self.gapped.setdefault(words, set()).add(label)
         self.gapped_first = {words[0] for words in self.gapped}
 
     def scan(self, words: list[str]) -> dict[str, list[Span]]:
@@ -187,21 +193,58 @@ class LexicalResult:
 _SHIELDS = {"block": "exempt", "flag": "exempt", "safe_context": "denied_context"}
 
 
+def expand_slots(terms: list[str], slots: dict[str, list[str]], where: str) -> list[str]:
+    """Each term with a "{name}" in it once for every phrase of [slots] name ("beating {whom}" → "beating
+    a child", "beating his wife", …); other terms as they are."""
+    out: list[str] = []
+    for term in terms:
+        names = _SLOT.findall(term) if isinstance(term, str) else []
+        if not names:
+            out.append(term)
+            continue
+        unknown = [n for n in names if n not in slots]
+        if unknown:
+            raise LexiconError(f"{where}: {term!r} names no [slots] list {unknown[0]!r}")
+        phrases = [term]
+        for name in dict.fromkeys(names):
+            phrases = [p.replace("{" + name + "}", filler) for p in phrases for filler in slots[name]]
+        out += phrases
+    return out
+
+
+def _slotted(terms: Any) -> list[str]:
+    return [t for t in terms if isinstance(t, str) and _SLOT.search(t)] if isinstance(terms, list) else []
+
+
 class Lexicon:
     def __init__(self, raw: dict[str, Any]):
         self.index = TermIndex()
+        slots = raw.get("slots", {})
+        slotted: list[tuple[str, str]] = []  # (phrase, label) of every phrase a slot filled: they may stretch
+        for name, fillers in slots.items():
+            if not isinstance(fillers, list) or not all(isinstance(f, str) and _TERM.match(f) for f in fillers):
+                raise LexiconError(
+                    f"lexicon.toml [slots] {name}: expected a list of lowercase phrases, got {fillers!r}"
+                )
         for category in CONTENT_CATEGORIES:
             section = raw.get(category.value)
             if not isinstance(section, dict):
                 raise LexiconError(f"lexicon.toml: missing [{category.value}] (block, flag, safe_context, exempt)")
             for kind in ("block", "flag", "exempt", "safe_context", "denied_context"):
                 where = f"lexicon.toml [{category.value}] {kind}"
-                self.index.add(section.get(kind, []), f"{category.value}.{kind}", where)
+                terms = section.get(kind, [])
+                label = f"{category.value}.{kind}"
+                self.index.add(expand_slots(terms, slots, where), label, where)
+                slotted += [(t, label) for t in expand_slots(_slotted(terms), slots, where)]
         for name, terms in raw.get("groups", {}).items():
-            self.index.add(terms, name, f"lexicon.toml [groups] {name}")
+            where = f"lexicon.toml [groups] {name}"
+            self.index.add(expand_slots(terms, slots, where), name, where)
+            slotted += [(t, name) for t in expand_slots(_slotted(terms), slots, where)]
         self.combos = [self._combo(c, i) for i, c in enumerate(raw.get("combo", []))]
         # A combination needs every group, so its groups' phrases may stretch by a word (v11d).
-        self.index.allow_gaps(frozenset(g for c in self.combos for g in c.groups if "." not in g))
+        # A phrase a slot filled names its victim in a few words, and a word more is as good
+        # ("punching his pregnant wife" for "punching his wife") (v11z).
+        self.index.allow_gaps(frozenset(g for c in self.combos for g in c.groups if "." not in g), slotted)
         self.meta_talk = _meta_talk(raw.get("meta_talk", {}))
         patterns = raw.get("injection", {}).get("patterns", [])
         try:

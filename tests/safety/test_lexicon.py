@@ -7,7 +7,7 @@ import pytest
 from muralist.safety.lexicon import Lexicon, LexiconError
 from muralist.safety.normalize import normalize
 from muralist.safety.policy import load_policy
-from muralist.safety.verdict import Category, Decision
+from muralist.safety.verdict import CONTENT_CATEGORIES, Category, Decision
 
 
 @pytest.fixture(scope="module")
@@ -294,3 +294,31 @@ def test_a_combination_phrase_stretches_by_one_word() -> None:
     )
     assert categories(lexicon.scan(normalize("a kitten inside a big running microwave").views, actions)) == set()
     assert categories(lexicon.scan(normalize("a kitten beside a running microwave").views, actions)) == set()
+
+
+def _slot_lexicon(**violence: list[str]) -> Lexicon:
+    raw = {c.value: {} for c in CONTENT_CATEGORIES}
+    raw["violence_gore"] = violence
+    raw["slots"] = {"det": ["a", "his"], "harmed": ["child", "wife"]}
+    return Lexicon(raw)
+
+
+def test_a_slot_stands_for_each_of_its_phrases_and_may_stretch_by_a_word() -> None:
+    lexicon = _slot_lexicon(flag=["strangling {det} {harmed}"], exempt=["strangling {det} {harmed} with kisses"])
+    actions = {c: Decision.BLOCK for c in CONTENT_CATEGORIES}
+
+    def found(text: str) -> bool:
+        return bool(lexicon.scan(normalize(text).views, actions).findings)
+
+    assert found("a man strangling his wife") and found("a man strangling a child")
+    assert found("a man strangling his pregnant wife")  # one word more inside
+    assert not found("a man strangling his young pregnant wife")  # two are not one
+    assert not found("a man strangling a chicken")  # only the slot's phrases
+    assert found("a mother strangling a child") and not found(
+        "a mother strangling a child with kisses"
+    )  # exempt, filled in too
+
+
+def test_a_slot_that_is_not_there_is_named_in_the_error() -> None:
+    with pytest.raises(LexiconError, match="victims"):
+        _slot_lexicon(flag=["strangling {det} {victims}"])
