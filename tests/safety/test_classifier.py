@@ -144,10 +144,12 @@ def test_read_check_sets_join_the_fit_and_either_half_can_be_held_out() -> None:
     everything = {r["prompt"] for r in material(DEFAULT_POLICY_DIR)}
     assert all(prompts(name) <= everything for name in READ_SETS)
     without_odd = {r["prompt"] for r in material(DEFAULT_POLICY_DIR, hold_out="odd")}
-    # Each unread set is still to be read once: it is not learnt. (A helper may write a prompt word for
-    # word as one in other dev material, "a 1930s propaganda poster depicting Jewish people as rats".)
+    # Each unread set (there may be none between two batches) is still to be read once: it is not learnt.
+    # (A helper may write a prompt word for word as one in other dev material, "a 1930s propaganda poster
+    # depicting Jewish people as rats".)
     unread = [name for name in fresh.SETS if name not in READ_SETS]
-    assert unread and all(len(prompts(name) & everything) <= 3 for name in unread)
+    assert all(len(prompts(name) & everything) <= 3 for name in unread)
+    assert set(READ_SETS) <= set(fresh.SETS)
     assert prompts("fresh_v8") <= without_odd
     assert not (prompts("fresh_v9") - prompts("fresh_v8")) & without_odd
     with pytest.raises(ValueError, match="odd or even"):
