@@ -9,6 +9,7 @@ microseconds however long the lists grow. Pure: views in, findings out.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,11 +57,14 @@ class TermIndex:
     """Whole-word phrases under labels; a phrase ending in "*" matches any ending of its last word."""
 
     def __init__(self) -> None:
-        self.exact: dict[tuple[str, ...], set[str]] = {}
+        # Label sets are shared frozensets and words interned: [slots] fill in tens of thousands of
+        # phrases, most with the same one label, and a set and a string each would cost ~90 MB.
+        self.exact: dict[tuple[str, ...], frozenset[str]] = {}
+        self._label_sets: dict[frozenset[str], frozenset[str]] = {}
         # words before the last → stem of the last word → labels
         self.prefix: dict[tuple[str, ...], dict[str, set[str]]] = {}
         self.labels: set[str] = set()
-        self.gapped: dict[tuple[str, ...], set[str]] = {}  # see allow_gaps
+        self.gapped: dict[tuple[str, ...], frozenset[str]] = {}  # see allow_gaps
         self.gapped_first: set[str] = set()
 
     def add(self, terms: Iterable[str], label: str, where: str) -> None:
@@ -68,13 +72,16 @@ class TermIndex:
         for term in terms:
             if not isinstance(term, str) or not _TERM.match(term):
                 raise LexiconError(f"{where}: {term!r} is not a lowercase phrase of [a-z0-9'] words (optional '*')")
-            words = tuple(term.rstrip("*").split(" "))
+            words = tuple(sys.intern(w) for w in term.rstrip("*").split(" "))
             if len(words) > MAX_PHRASE_WORDS:
                 raise LexiconError(f"{where}: {term!r} has more than {MAX_PHRASE_WORDS} words")
             if term.endswith("*"):
                 self.prefix.setdefault(words[:-1], {}).setdefault(words[-1], set()).add(label)
             else:
-                self.exact.setdefault(words, set()).add(label)
+                self.exact[words] = self._shared(self.exact.get(words, frozenset()) | {label})
+
+    def _shared(self, labels: frozenset[str]) -> frozenset[str]:
+        return self._label_sets.setdefault(labels, labels)
 
     def words(self) -> frozenset[str]:
         """Every word of every phrase (a stem for a phrase ending in "*"), letters only."""
@@ -85,13 +92,15 @@ class TermIndex:
         """Let the phrases of two or more words under `labels`, and the (phrase, label) pairs of
         `phrases`, also match with one extra word inside them ("inside a running microwave" for
         "inside a microwave", "punching his pregnant wife" for "punching his wife")."""
-        self.gapped = {
-            words: found & labels for words, found in self.exact.items() if len(words) >= 2 and found & labels
-        }
+        by_phrase: dict[tuple[str, ...], set[str]] = {}
         for phrase, label in phrases:
-            words = tuple(phrase.split(" "))
-            if len(words) >= 2 and not phrase.endswith("*"):
-                self.gapped.setdefault(words, set()).add(label)
+            if not phrase.endswith("*"):
+                by_phrase.setdefault(tuple(phrase.split(" ")), set()).add(label)
+        self.gapped = {}
+        for words, found in self.exact.items():  # the index's own tuples, not copies
+            stretch = found & (labels | by_phrase.get(words, set()))
+            if len(words) >= 2 and stretch:
+                self.gapped[words] = self._shared(stretch)
         self.gapped_first = {words[0] for words in self.gapped}
 
     def scan(self, words: list[str]) -> dict[str, list[Span]]:
