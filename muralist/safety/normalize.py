@@ -113,15 +113,18 @@ def normalize(text: str, vocabulary: Container[str] | None = None) -> Normalized
 
     one = _RUNS3.sub(r"\1", joined)
     two = _RUNS3.sub(r"\1\1", joined)
-    known = joined
+    known = known_parts = joined
     if one != joined:
         tricks.append("repeat")
         if vocabulary is not None:
             known = _RUN_WORD.sub(lambda m: _known_shortening(m.group(0), vocabulary), joined)
+            # the parts of a hyphenated word too: "mid-peneeetratiooon" is no known word whole (v11z)
+            parts = _INNER_SYMBOLS.sub("", spaced.replace("-", " "))
+            known_parts = _RUN_WORD.sub(lambda m: _known_shortening(m.group(0), vocabulary), parts)
 
     # "a s u i c i d e" joins to "asuicide": a second view keeps a leading "a"/"i" as the article.
     article = _INNER_SYMBOLS.sub("", _SPLIT_LETTERS.sub(lambda m: _join_letters_after_article(m, vocabulary), leet))
-    views = tuple(dict.fromkeys(_words(v) for v in (plain, leet, joined, one, two, known, article)))
+    views = tuple(dict.fromkeys(_words(v) for v in (plain, leet, joined, one, two, known, known_parts, article)))
     return Normalized(
         original=text, folded=plain, plain=_words(plain), canonical=_words(one), views=views, tricks=tuple(tricks)
     )

@@ -44,6 +44,14 @@ def test_repeated_letters_are_cut_to_the_known_word() -> None:
     assert normalize("sooooo goooood", {"so", "good", "god"}).views[-1] == "so good"
 
 
+def test_repeated_letters_in_a_hyphenated_word_are_cut_part_by_part() -> None:
+    # "midpenetration" is no known word, so the whole cannot be shortened to one; its parts can (v11z)
+    words = {"mid", "penetration", "full", "frontal"}
+    views = normalize("mid-peneeeetratiooon, full frooontal", words).views
+    assert "mid penetration full frontal" in views, views
+    assert "mid penetration full frontal" not in normalize("mid-peneeeetratiooon, full frooontal", set()).views
+
+
 def test_quotation_marks_are_not_part_of_a_word() -> None:
     assert "a day of the rope poster" in normalize("a 'day of the rope' poster").views
     assert "the farmer's market" in normalize("the farmer's market").views  # an apostrophe inside stays
