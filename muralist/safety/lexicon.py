@@ -202,10 +202,14 @@ class LexicalResult:
 _SHIELDS = {"block": "exempt", "flag": "exempt", "safe_context": "denied_context"}
 
 
-def expand_slots(terms: list[str], slots: dict[str, list[str]], where: str) -> list[str]:
-    """Each term with a "{name}" in it once for every phrase of [slots] name ("beating {whom}" → "beating
-    a child", "beating his wife", …); other terms as they are."""
-    out: list[str] = []
+def expand_slots(terms: Any, slots: dict[str, list[str]], where: str) -> tuple[list[Any], list[str]]:
+    """Each term with a "{name}" in it once for every phrase of [slots] name ("strangling {det} {harmed}" →
+    "strangling a child", "strangling his wife", …), other terms as they are; and, apart, the phrases
+    the slots filled in."""
+    if not isinstance(terms, list):
+        return terms, []  # TermIndex.add names the mistake
+    out: list[Any] = []
+    filled: list[str] = []
     for term in terms:
         names = _SLOT.findall(term) if isinstance(term, str) else []
         if not names:
@@ -218,11 +222,8 @@ def expand_slots(terms: list[str], slots: dict[str, list[str]], where: str) -> l
         for name in dict.fromkeys(names):
             phrases = [p.replace("{" + name + "}", filler) for p in phrases for filler in slots[name]]
         out += phrases
-    return out
-
-
-def _slotted(terms: Any) -> list[str]:
-    return [t for t in terms if isinstance(t, str) and _SLOT.search(t)] if isinstance(terms, list) else []
+        filled += phrases
+    return out, filled
 
 
 class Lexicon:
@@ -241,14 +242,14 @@ class Lexicon:
                 raise LexiconError(f"lexicon.toml: missing [{category.value}] (block, flag, safe_context, exempt)")
             for kind in ("block", "flag", "exempt", "safe_context", "denied_context"):
                 where = f"lexicon.toml [{category.value}] {kind}"
-                terms = section.get(kind, [])
-                label = f"{category.value}.{kind}"
-                self.index.add(expand_slots(terms, slots, where), label, where)
-                slotted += [(t, label) for t in expand_slots(_slotted(terms), slots, where)]
-        for name, terms in raw.get("groups", {}).items():
+                terms, filled = expand_slots(section.get(kind, []), slots, where)
+                self.index.add(terms, f"{category.value}.{kind}", where)
+                slotted += [(t, f"{category.value}.{kind}") for t in filled]
+        for name, group in raw.get("groups", {}).items():
             where = f"lexicon.toml [groups] {name}"
-            self.index.add(expand_slots(terms, slots, where), name, where)
-            slotted += [(t, name) for t in expand_slots(_slotted(terms), slots, where)]
+            terms, filled = expand_slots(group, slots, where)
+            self.index.add(terms, name, where)
+            slotted += [(t, name) for t in filled]
         self.combos = [self._combo(c, i) for i, c in enumerate(raw.get("combo", []))]
         # A combination needs every group, so its groups' phrases may stretch by a word (v11d).
         # A phrase a slot filled names its victim in a few words, and a word more is as good
