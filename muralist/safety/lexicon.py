@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from muralist.errors import UserError
+from muralist.safety.slots import SlotError, SlotPhrases
 from muralist.safety.verdict import CONTENT_CATEGORIES, Category, Decision
 
 MAX_PHRASE_WORDS = 7
 _TERM = re.compile(r"^[a-z0-9']+(?: [a-z0-9']+)*\*?$")
-_SLOT = re.compile(r"\{([a-z_]+)\}")
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
@@ -56,9 +56,7 @@ class Span:
 class TermIndex:
     """Whole-word phrases under labels; a phrase ending in "*" matches any ending of its last word."""
 
-    def __init__(self) -> None:
-        # Label sets are shared frozensets and words interned: [slots] fill in tens of thousands of
-        # phrases, most with the same one label, and a set and a string each would cost ~90 MB.
+    def __init__(self, slots: dict[str, list[str]] | None = None) -> None:
         self.exact: dict[tuple[str, ...], frozenset[str]] = {}
         self._label_sets: dict[frozenset[str], frozenset[str]] = {}
         # words before the last → stem of the last word → labels
@@ -66,10 +64,17 @@ class TermIndex:
         self.labels: set[str] = set()
         self.gapped: dict[tuple[str, ...], frozenset[str]] = {}  # see allow_gaps
         self.gapped_first: set[str] = set()
+        self.slotted = SlotPhrases(slots or {})  # terms with a "{slot}" in them
 
     def add(self, terms: Iterable[str], label: str, where: str) -> None:
         self.labels.add(label)
         for term in terms:
+            if SlotPhrases.has_slot(term):
+                try:
+                    self.slotted.add(term, label)
+                except SlotError as exc:
+                    raise LexiconError(f"{where}: {exc}") from None
+                continue
             if not isinstance(term, str) or not _TERM.match(term):
                 raise LexiconError(f"{where}: {term!r} is not a lowercase phrase of [a-z0-9'] words (optional '*')")
             words = tuple(sys.intern(w) for w in term.rstrip("*").split(" "))
@@ -86,25 +91,24 @@ class TermIndex:
     def words(self) -> frozenset[str]:
         """Every word of every phrase (a stem for a phrase ending in "*"), letters only."""
         keys = [*self.exact, *(k + (stem,) for k, stems in self.prefix.items() for stem in stems)]
-        return frozenset(w for key in keys for w in key if w.isalpha())
+        return frozenset(w for key in keys for w in key if w.isalpha()) | {
+            w for w in self.slotted.words() if w.isalpha()
+        }
 
-    def allow_gaps(self, labels: frozenset[str], phrases: Iterable[tuple[str, str]] = ()) -> None:
-        """Let the phrases of two or more words under `labels`, and the (phrase, label) pairs of
-        `phrases`, also match with one extra word inside them ("inside a running microwave" for
-        "inside a microwave", "punching his pregnant wife" for "punching his wife")."""
-        by_phrase: dict[tuple[str, ...], set[str]] = {}
-        for phrase, label in phrases:
-            if not phrase.endswith("*"):
-                by_phrase.setdefault(tuple(phrase.split(" ")), set()).add(label)
+    def allow_gaps(self, labels: frozenset[str]) -> None:
+        """Let the phrases of two or more words under `labels` also match with one extra word inside
+        them ("inside a running microwave" for "inside a microwave"); slotted terms always may."""
         self.gapped = {}
         for words, found in self.exact.items():  # the index's own tuples, not copies
-            stretch = found & (labels | by_phrase.get(words, set()))
+            stretch = found & labels
             if len(words) >= 2 and stretch:
                 self.gapped[words] = self._shared(stretch)
         self.gapped_first = {words[0] for words in self.gapped}
 
     def scan(self, words: list[str]) -> dict[str, list[Span]]:
         found: dict[str, list[Span]] = {}
+        for label, start, end in self.slotted.scan(words):
+            found.setdefault(label, []).append(Span(start, end))
         for i in range(len(words)):
             if words[i] in self.gapped_first:
                 for n in range(3, min(MAX_PHRASE_WORDS + 1, len(words) - i) + 1):
@@ -199,62 +203,40 @@ class LexicalResult:
 
 # What keeps a category's terms from counting: block and flag terms inside an exempt phrase ("breast
 # cancer"), safe-context words inside a denied-context phrase ("not cartoon").
-_SHIELDS = {"block": "exempt", "flag": "exempt", "safe_context": "denied_context"}
-
-
-def expand_slots(terms: Any, slots: dict[str, list[str]], where: str) -> tuple[list[Any], list[str]]:
-    """Each term with a "{name}" in it once for every phrase of [slots] name ("strangling {det} {harmed}" →
-    "strangling a child", "strangling his wife", …), other terms as they are; and, apart, the phrases
-    the slots filled in."""
-    if not isinstance(terms, list):
-        return terms, []  # TermIndex.add names the mistake
-    out: list[Any] = []
-    filled: list[str] = []
-    for term in terms:
-        names = _SLOT.findall(term) if isinstance(term, str) else []
-        if not names:
-            out.append(term)
-            continue
-        unknown = [n for n in names if n not in slots]
-        if unknown:
-            raise LexiconError(f"{where}: {term!r} names no [slots] list {unknown[0]!r}")
-        phrases = [term]
-        for name in dict.fromkeys(names):
-            phrases = [p.replace("{" + name + "}", filler) for p in phrases for filler in slots[name]]
-        out += phrases
-        filled += phrases
-    return out, filled
+_SHIELDS = {"block": "exempt", "flag": "exempt", "act": "exempt"}
+_SHIELDS |= {"safe_context": "denied_context", "act_context": "denied_context"}
+_CONTEXTS = (".safe_context", ".act_context")
 
 
 class Lexicon:
     def __init__(self, raw: dict[str, Any]):
-        self.index = TermIndex()
         slots = raw.get("slots", {})
-        slotted: list[tuple[str, str]] = []  # (phrase, label) of every phrase a slot filled: they may stretch
         for name, fillers in slots.items():
             if not isinstance(fillers, list) or not all(isinstance(f, str) and _TERM.match(f) for f in fillers):
                 raise LexiconError(
                     f"lexicon.toml [slots] {name}: expected a list of lowercase phrases, got {fillers!r}"
                 )
+        self.index = TermIndex(slots)
         for category in CONTENT_CATEGORIES:
             section = raw.get(category.value)
             if not isinstance(section, dict):
                 raise LexiconError(f"lexicon.toml: missing [{category.value}] (block, flag, safe_context, exempt)")
-            for kind in ("block", "flag", "exempt", "safe_context", "denied_context"):
+            _check_act_context(category, section)
+            for kind in ("block", "flag", "act", "exempt", "safe_context", "act_context", "denied_context"):
                 where = f"lexicon.toml [{category.value}] {kind}"
-                terms, filled = expand_slots(section.get(kind, []), slots, where)
-                self.index.add(terms, f"{category.value}.{kind}", where)
-                slotted += [(t, f"{category.value}.{kind}") for t in filled]
+                self.index.add(section.get(kind, []), f"{category.value}.{kind}", where)
         for name, group in raw.get("groups", {}).items():
-            where = f"lexicon.toml [groups] {name}"
-            terms, filled = expand_slots(group, slots, where)
-            self.index.add(terms, name, where)
-            slotted += [(t, name) for t in filled]
+            self.index.add(group, name, f"lexicon.toml [groups] {name}")
         self.combos = [self._combo(c, i) for i, c in enumerate(raw.get("combo", []))]
-        # A combination needs every group, so its groups' phrases may stretch by a word (v11d).
-        # A phrase a slot filled names its victim in a few words, and a word more is as good
-        # ("punching his pregnant wife" for "punching his wife") (v11z).
-        self.index.allow_gaps(frozenset(g for c in self.combos for g in c.groups if "." not in g), slotted)
+        # a group's terms inside an exempt phrase of a combo's category mean something else (v12)
+        self.group_categories: dict[str, set[str]] = {}
+        for combo in self.combos:
+            for g in combo.groups:
+                if "." not in g:
+                    self.group_categories.setdefault(g, set()).add(combo.category.value)
+        # A combination needs every group, so its groups' phrases may stretch by a word (v11d), as
+        # slotted terms do (slots.py).
+        self.index.allow_gaps(frozenset(g for c in self.combos for g in c.groups if "." not in g))
         self.meta_talk = _meta_talk(raw.get("meta_talk", {}))
         patterns = raw.get("injection", {}).get("patterns", [])
         try:
@@ -275,7 +257,7 @@ class Lexicon:
                 f"{where}: needs category, all_of, optional action/unless_safe/context ({exc})"
             ) from None
         for g in groups:
-            if g not in self.index.labels or g.endswith((".exempt", ".safe_context")):
+            if g not in self.index.labels or g.endswith((".exempt", *_CONTEXTS)):
                 raise LexiconError(f"{where}: unknown group {g!r}; use a [groups] name or <category>.block/.flag")
         context = spec.get("context")
         if context is not None and (context not in self.index.labels or "." in context):
@@ -296,9 +278,7 @@ class Lexicon:
             hits.add("minor")
         if context_views is not None and context_views != views:
             context_hits = {label for v in context_views for label in self._labels(v)}
-            hits = {h for h in hits if not h.endswith(".safe_context")} | {
-                h for h in context_hits if h.endswith(".safe_context")
-            }
+            hits = {h for h in hits if not h.endswith(_CONTEXTS)} | {h for h in context_hits if h.endswith(_CONTEXTS)}
         safe = {c: f"{c.value}.safe_context" in hits for c in CONTENT_CATEGORIES}
         result.safe = {c for c, found in safe.items() if found}
         for category in CONTENT_CATEGORIES:
@@ -312,6 +292,13 @@ class Lexicon:
                     result.excused.add(category)
                 else:
                     result.findings.append(Finding(category, action, f"{category.value}.flag"))
+            if f"{category.value}.act" in hits:
+                # An act done to someone is excused only where the prompt frames it as a depiction
+                # (a film, a painting, a museum): a kitchen or a sports hall is no such frame (v12).
+                if f"{category.value}.act_context" in hits:
+                    result.excused.add(category)
+                else:
+                    result.findings.append(Finding(category, action, f"{category.value}.act"))
         for combo in self.combos:
             category = combo.category
             if lexical_actions.get(category) is None or not all(g in hits for g in combo.groups):
@@ -327,17 +314,21 @@ class Lexicon:
         return result
 
     def _labels(self, view: str) -> set[str]:
-        """The labels found in one view: a category's block and flag terms only outside its exempt
-        phrases, its safe-context words only outside its denied-context phrases ("not cartoon")."""
+        """The labels found in one view: a category's block, flag and act terms only outside its exempt
+        phrases, its safe-context words only outside its denied-context phrases ("not cartoon"), and
+        a [groups] term only outside the exempt phrases of the categories whose combos use the group
+        ("beating the kids at chess" for minor + violent, a violence combo)."""
         found = self.index.scan(view.split(" ") if view else [])
         out = set()
         for label, spans in found.items():
             category, dot, kind = label.partition(".")
-            shield = _SHIELDS.get(kind) if dot else None
-            if shield is not None:
-                covers = found.get(f"{category}.{shield}", [])
-                if not any(all(s.end <= e.start or s.start >= e.end for e in covers) for s in spans):
-                    continue
+            if dot:
+                shield = _SHIELDS.get(kind)
+                covers = found.get(f"{category}.{shield}", []) if shield else []
+            else:
+                covers = [e for c in self.group_categories.get(label, ()) for e in found.get(f"{c}.exempt", [])]
+            if covers and not any(all(s.end <= e.start or s.start >= e.end for e in covers) for s in spans):
+                continue
             out.add(label)
         return out
 
@@ -360,6 +351,17 @@ _INJECTION_LEFTOVERS = re.compile(
     r"\b(?:the|a|an|your|all|and|so|but)\s+(?=\x00)"
     r"|(?<=\x00)\s+(?:for (?:this|the|my|that) (?:request|prompt|image|one|time)|from now on|please|now|ok|okay)\b"
 )
+
+
+def _check_act_context(category: Category, section: dict[str, Any]) -> None:
+    """act_context narrows safe_context: each of its words must be a safe-context word too, so that a
+    prompt framed as a depiction is also in safe context for the classifier."""
+    acts, wide = section.get("act_context", []), section.get("safe_context", [])
+    if not isinstance(acts, list) or not isinstance(wide, list):
+        return  # TermIndex.add names the mistake
+    outside = [t for t in acts if t not in wide]
+    if outside:
+        raise LexiconError(f"lexicon.toml [{category.value}] act_context: {outside[0]!r} is not in its safe_context")
 
 
 def _category_of(group: str) -> Category | None:

@@ -322,3 +322,48 @@ def test_a_slot_stands_for_each_of_its_phrases_and_may_stretch_by_a_word() -> No
 def test_a_slot_that_is_not_there_is_named_in_the_error() -> None:
     with pytest.raises(LexiconError, match="victims"):
         _slot_lexicon(flag=["strangling {det} {victims}"])
+
+
+def _act_lexicon() -> Lexicon:
+    raw: dict = {c.value: {} for c in CONTENT_CATEGORIES}
+    raw["violence_gore"] = {
+        "flag": ["knife"],
+        "act": ["strangling {det} {harmed}"],
+        "safe_context": ["kitchen", "museum"],
+        "act_context": ["museum"],
+        "exempt": ["beating {det} {harmed} at"],
+    }
+    raw["slots"] = {"det": ["a", "his"], "harmed": ["child", "wife"]}
+    raw["groups"] = {"minor": ["child"], "violent": ["beating"]}
+    raw["combo"] = [{"category": "violence_gore", "all_of": ["minor", "violent"]}]
+    return Lexicon(raw)
+
+
+def test_an_act_done_to_someone_is_excused_only_where_it_is_framed_as_a_depiction() -> None:
+    # v12: "in the kitchen" excuses a knife, never "a husband strangling his wife"
+    lexicon = _act_lexicon()
+    actions = {c: Decision.BLOCK for c in CONTENT_CATEGORIES}
+
+    def scan(text: str):
+        return lexicon.scan(normalize(text).views, actions)
+
+    assert categories(scan("a husband strangling his wife in the kitchen")) == {Category.VIOLENCE}
+    assert [f.rule for f in scan("a husband strangling his wife in the kitchen").findings] == ["violence_gore.act"]
+    framed = scan("a husband strangling his wife, a painting in a museum")
+    assert not framed.findings and framed.excused == {Category.VIOLENCE} and Category.VIOLENCE in framed.safe
+    assert not scan("a chef with a knife in the kitchen").findings  # a flag term: any safe context
+    assert categories(scan("a chef with a knife")) == {Category.VIOLENCE}
+
+
+def test_a_combination_group_word_inside_an_exempt_phrase_of_its_category_does_not_count() -> None:
+    lexicon = _act_lexicon()
+    actions = {c: Decision.BLOCK for c in CONTENT_CATEGORIES}
+    assert not lexicon.scan(normalize("grandma beating a child at chess").views, actions).findings
+    assert categories(lexicon.scan(normalize("grandma beating a child").views, actions)) == {Category.VIOLENCE}
+
+
+def test_an_act_context_word_must_be_a_safe_context_word_too() -> None:
+    raw: dict = {c.value: {} for c in CONTENT_CATEGORIES}
+    raw["violence_gore"] = {"act": ["strangling"], "safe_context": ["kitchen"], "act_context": ["museum"]}
+    with pytest.raises(LexiconError, match="'museum' is not in its safe_context"):
+        Lexicon(raw)
