@@ -41,6 +41,7 @@ class Combo:
     unless_safe: Decision | None  # the action in safe context (None: the same action)
     excusable: bool  # unless_safe = "excuse": in safe context, an excused flag term instead
     context: str | None  # a [groups] name that is safe context for this combo alone
+    act: bool = False  # an act done to someone: only the category's act_context is safe context (v12)
 
 
 class LexiconError(UserError):
@@ -262,7 +263,10 @@ class Lexicon:
         context = spec.get("context")
         if context is not None and (context not in self.index.labels or "." in context):
             raise LexiconError(f"{where}: context {context!r} is not a [groups] name")
-        return Combo(category, groups, action, unless, spec.get("unless_safe") == EXCUSE, context)
+        act = spec.get("act", False)
+        if not isinstance(act, bool):
+            raise LexiconError(f"{where}: act must be true or false, not {act!r}")
+        return Combo(category, groups, action, unless, spec.get("unless_safe") == EXCUSE, context, act)
 
     def scan(
         self,
@@ -281,6 +285,7 @@ class Lexicon:
             hits = {h for h in hits if not h.endswith(_CONTEXTS)} | {h for h in context_hits if h.endswith(_CONTEXTS)}
         safe = {c: f"{c.value}.safe_context" in hits for c in CONTENT_CATEGORIES}
         result.safe = {c for c, found in safe.items() if found}
+        acts = {c: f"{c.value}.act_context" in hits for c in CONTENT_CATEGORIES}
         for category in CONTENT_CATEGORIES:
             action = lexical_actions.get(category)
             if action is None:
@@ -295,7 +300,7 @@ class Lexicon:
             if f"{category.value}.act" in hits:
                 # An act done to someone is excused only where the prompt frames it as a depiction
                 # (a film, a painting, a museum): a kitchen or a sports hall is no such frame (v12).
-                if f"{category.value}.act_context" in hits:
+                if acts[category]:
                     result.excused.add(category)
                 else:
                     result.findings.append(Finding(category, action, f"{category.value}.act"))
@@ -303,7 +308,8 @@ class Lexicon:
             category = combo.category
             if lexical_actions.get(category) is None or not all(g in hits for g in combo.groups):
                 continue
-            excused = safe[category] or any(safe[c] for g in combo.groups if (c := _category_of(g)) is not None)
+            framed = acts if combo.act else safe
+            excused = framed[category] or any(framed[c] for g in combo.groups if (c := _category_of(g)) is not None)
             excused = excused or (combo.context is not None and combo.context in hits)
             if combo.excusable and excused:
                 result.excused.add(category)  # as a flag term in context: weak evidence, not a finding

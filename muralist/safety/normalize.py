@@ -19,7 +19,9 @@
    and "noosee").
 
 Every view is a plain string of words separated by single spaces; the rules match whole words in
-any of them. The embedding gate reads `canonical`, the view with every step applied.
+any of them. The embedding gate reads `canonical`, the view with every step applied (with a
+vocabulary, runs shortened to known words, part by part in a hyphenated word; without one, to one
+letter).
 """
 
 from __future__ import annotations
@@ -126,7 +128,13 @@ def normalize(text: str, vocabulary: Container[str] | None = None) -> Normalized
     article = _INNER_SYMBOLS.sub("", _SPLIT_LETTERS.sub(lambda m: _join_letters_after_article(m, vocabulary), leet))
     views = tuple(dict.fromkeys(_words(v) for v in (plain, leet, joined, one, two, known, known_parts, article)))
     return Normalized(
-        original=text, folded=plain, plain=_words(plain), canonical=_words(one), views=views, tricks=tuple(tricks)
+        original=text,
+        folded=plain,
+        plain=_words(plain),
+        # with a vocabulary, runs are shortened to known words ("shooooot" → "shoot", not "shot") (v12)
+        canonical=_words(one if vocabulary is None else known_parts),
+        views=views,
+        tricks=tuple(tricks),
     )
 
 

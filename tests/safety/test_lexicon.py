@@ -334,8 +334,11 @@ def _act_lexicon() -> Lexicon:
         "exempt": ["beating {det} {harmed} at"],
     }
     raw["slots"] = {"det": ["a", "his"], "harmed": ["child", "wife"]}
-    raw["groups"] = {"minor": ["child"], "violent": ["beating"]}
-    raw["combo"] = [{"category": "violence_gore", "all_of": ["minor", "violent"]}]
+    raw["groups"] = {"minor": ["child"], "violent": ["beating"], "victim": ["prisoner"], "torn": ["torn apart"]}
+    raw["combo"] = [
+        {"category": "violence_gore", "all_of": ["minor", "violent"]},
+        {"category": "violence_gore", "all_of": ["victim", "torn"], "unless_safe": "excuse", "act": True},
+    ]
     return Lexicon(raw)
 
 
@@ -353,6 +356,9 @@ def test_an_act_done_to_someone_is_excused_only_where_it_is_framed_as_a_depictio
     assert not framed.findings and framed.excused == {Category.VIOLENCE} and Category.VIOLENCE in framed.safe
     assert not scan("a chef with a knife in the kitchen").findings  # a flag term: any safe context
     assert categories(scan("a chef with a knife")) == {Category.VIOLENCE}
+    # a combination marked act = true is an act too
+    assert categories(scan("a prisoner torn apart in the kitchen")) == {Category.VIOLENCE}
+    assert scan("a prisoner torn apart, a painting in a museum").excused == {Category.VIOLENCE}
 
 
 def test_a_combination_group_word_inside_an_exempt_phrase_of_its_category_does_not_count() -> None:

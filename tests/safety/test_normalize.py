@@ -44,6 +44,13 @@ def test_repeated_letters_are_cut_to_the_known_word() -> None:
     assert normalize("sooooo goooood", {"so", "good", "god"}).views[-1] == "so good"
 
 
+def test_the_embedding_reads_repeated_letters_cut_to_the_known_word() -> None:
+    # v12: one letter for every run made "shooooot reeeefugeeees" read "shot refuges" to the classifier
+    words = {"shoot", "shot", "refugees", "refuges"}
+    assert normalize("shooooooot reeeefugeeees", words).canonical == "shoot refugees"
+    assert normalize("shooooooot reeeefugeeees").canonical == "shot refuges"  # no vocabulary: one letter
+
+
 def test_repeated_letters_in_a_hyphenated_word_are_cut_part_by_part() -> None:
     # "midpenetration" is no known word, so the whole cannot be shortened to one; its parts can (v11z)
     words = {"mid", "penetration", "full", "frontal"}
