@@ -225,8 +225,10 @@ def injected(rows: list[dict[str, str]], seed: int = SEED) -> list[dict[str, str
 
 
 def validate_filter(policy_dir: Path, clf: PromptClassifier, encoder: SentenceEncoder,
-                    sets: dict[str, list[dict[str, str]]]) -> None:  # fmt: skip
-    """The whole filter, with `clf` in a copy of the policy folder: blocked / held per set and category."""
+                    sets: dict[str, list[dict[str, str]]], misses: Path | None = None) -> None:  # fmt: skip
+    """The whole filter, with `clf` in a copy of the policy folder: blocked / held per set and category;
+    `misses`: a JSON Lines file for the violating rows it allowed and the benign rows it blocked."""
+    wrong: list[dict[str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "policy"
         shutil.copytree(policy_dir, folder)
@@ -237,12 +239,17 @@ def validate_filter(policy_dir: Path, clf: PromptClassifier, encoder: SentenceEn
             groups: dict[str, list[Decision]] = {}
             for row in rows:
                 decision = prompt_filter.screen(row["prompt"]).decision
+                if decision == (Decision.ALLOW if row["label"] == "violating" else Decision.BLOCK):
+                    wrong.append({"set": name, **row, "decision": decision.value})
                 groups.setdefault(f"{name}:{row.get('category') or row['label']}", []).append(decision)
                 groups.setdefault(f"{name}", []).append(decision)
             for group, decisions in sorted(groups.items()):
                 blocked = sum(d == Decision.BLOCK for d in decisions) / len(decisions)
                 held = sum(d == Decision.REVIEW for d in decisions) / len(decisions)
                 print(f"  {group:<40}{len(decisions):>5}  {blocked:6.1%}  {held:6.1%}")
+    if misses is not None:
+        misses.write_text("".join(json.dumps(r) + "\n" for r in wrong), encoding="utf-8")
+        print(f"{len(wrong)} rows allowed (violating) or blocked (benign) in {misses}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -255,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--also", type=Path, action="append", default=[], metavar="FILE",
                         help="more hand-written dev prompts (category<TAB>prompt), for trials; "
                         "not in the shipped fit")  # fmt: skip
+    parser.add_argument("--misses", type=Path, default=None, metavar="FILE",
+                        help="with --validate: write the held-out rows the whole filter got wrong")  # fmt: skip
     parser.add_argument(
         "--hold-out",
         choices=("odd", "even"),
@@ -288,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
             "injection_only": [r for r in _jsonl("redteam_dev") if r["category"] == "prompt_injection"],
             "benign": benign_half("b") + [r for r in half_of(_jsonl("extra_dev"), "b") if r["label"] == "benign"],
             "look_alike": look_alike,
-        })  # fmt: skip
+        }, args.misses)  # fmt: skip
         return 0
     rows = material(args.policy, also=also, hold_out=args.hold_out)
     clf = fit(embed(encoder, words, [r["prompt"] for r in rows]), targets(rows), args.head, args.l2, args.benign_weight)
