@@ -202,8 +202,8 @@ class LexicalResult:
     injection: bool = False
 
 
-# What keeps a category's terms from counting: block and flag terms inside an exempt phrase ("breast
-# cancer"), safe-context words inside a denied-context phrase ("not cartoon").
+# What keeps a category's terms from counting: block, flag and act terms inside an exempt phrase ("breast
+# cancer"), safe-context and act-context words inside a denied-context phrase ("not cartoon").
 _SHIELDS = {"block": "exempt", "flag": "exempt", "act": "exempt"}
 _SHIELDS |= {"safe_context": "denied_context", "act_context": "denied_context"}
 _CONTEXTS = (".safe_context", ".act_context")
