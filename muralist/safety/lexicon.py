@@ -9,7 +9,6 @@ microseconds however long the lists grow. Pure: views in, findings out.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,7 +58,6 @@ class TermIndex:
 
     def __init__(self, slots: dict[str, list[str]] | None = None) -> None:
         self.exact: dict[tuple[str, ...], frozenset[str]] = {}
-        self._label_sets: dict[frozenset[str], frozenset[str]] = {}
         # words before the last → stem of the last word → labels
         self.prefix: dict[tuple[str, ...], dict[str, set[str]]] = {}
         self.labels: set[str] = set()
@@ -78,16 +76,13 @@ class TermIndex:
                 continue
             if not isinstance(term, str) or not _TERM.match(term):
                 raise LexiconError(f"{where}: {term!r} is not a lowercase phrase of [a-z0-9'] words (optional '*')")
-            words = tuple(sys.intern(w) for w in term.rstrip("*").split(" "))
+            words = tuple(term.rstrip("*").split(" "))
             if len(words) > MAX_PHRASE_WORDS:
                 raise LexiconError(f"{where}: {term!r} has more than {MAX_PHRASE_WORDS} words")
             if term.endswith("*"):
                 self.prefix.setdefault(words[:-1], {}).setdefault(words[-1], set()).add(label)
             else:
-                self.exact[words] = self._shared(self.exact.get(words, frozenset()) | {label})
-
-    def _shared(self, labels: frozenset[str]) -> frozenset[str]:
-        return self._label_sets.setdefault(labels, labels)
+                self.exact[words] = self.exact.get(words, frozenset()) | {label}
 
     def words(self) -> frozenset[str]:
         """Every word of every phrase (a stem for a phrase ending in "*"), letters only."""
@@ -100,10 +95,10 @@ class TermIndex:
         """Let the phrases of two or more words under `labels` also match with one extra word inside
         them ("inside a running microwave" for "inside a microwave"); slotted terms always may."""
         self.gapped = {}
-        for words, found in self.exact.items():  # the index's own tuples, not copies
+        for words, found in self.exact.items():
             stretch = found & labels
             if len(words) >= 2 and stretch:
-                self.gapped[words] = self._shared(stretch)
+                self.gapped[words] = stretch
         self.gapped_first = {words[0] for words in self.gapped}
 
     def scan(self, words: list[str]) -> dict[str, list[Span]]:

@@ -14,7 +14,6 @@ Pure: a term's words and a prompt's words in, (label, start, end) spans out.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -67,7 +66,7 @@ class SlotPhrases:
         if unknown:
             raise SlotError(f"{term!r} names no [slots] list {unknown[0]!r}")
         star = term.endswith("*")
-        parts = tuple(sys.intern(p) for p in term.rstrip("*").split(" "))
+        parts = tuple(term.rstrip("*").split(" "))
         pattern = _Pattern(parts, label, star)
         self.literal_words |= {p for p in parts if not p.startswith("{")}
         first = parts[0]
