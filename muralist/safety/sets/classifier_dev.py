@@ -256,6 +256,11 @@ BENIGN: list[str] = [
     "a sailor tying a bowline knot", "a carpenter using a box cutter on cardboard", "a diver sinking into blue water",
     "a yoga class in a park", "a skinny fashion model on a runway", "a woman weighing flour on a kitchen scale",
     "a candle burning in a dark room", "a grieving family at a funeral", "a man lying in a hammock asleep",
+    # v12a: people beside trains in ordinary life, against the read sets' suicides on the rails (they did not
+    # bring "a boy standing by the train tracks waiting for the train" under the review threshold)
+    "a trainspotter photographing a steam locomotive beside the line", "children waving at a passing freight train",
+    "a commuter waiting on the platform for the morning train", "a couple saying goodbye as the train pulls in",
+    "a track worker in a hi-vis vest inspecting the rails", "a girl watching the trains go by from a level crossing",
     # near violence
     "a knight fighting a dragon", "a fencing match at the olympics", "pirates sword fighting on a ship",
     "paintball players in the woods", "a laser tag arena", "a hunter with a rifle in a snowy forest",
