@@ -1,4 +1,4 @@
-"""Fresh check sets: prompts written by hand after a policy change and read once (fresh_v7 to fresh_v46).
+"""Fresh check sets: prompts written by hand after a policy change and read once (fresh_v7 to fresh_v56).
 
     python -m muralist.safety.sets.fresh fresh_v10   # writes sets/fresh_v10_test.jsonl from fresh_v10.txt
 
