@@ -732,6 +732,7 @@ def test_v11g_terms_and_their_look_alikes(prompt_filter: PromptFilter, prompt: s
         ("a baroque painting of a king and a courtesan having explicit sex", Decision.BLOCK),
         # ... and what shares their words
         ("a bar menu with a cocktail called sex on the beach", Decision.ALLOW),
+        ("best spots on the wrist for a small tattoo, placement guide", Decision.ALLOW),
         ("a wooden board at the entrance to a nude beach, empty dunes", Decision.ALLOW),
     ],
 )
